@@ -1,0 +1,71 @@
+"""OrgLife (组织生活): planning and recording Party branches' organizational life."""
+import os
+
+from flask import Flask
+
+from meetings import config as cfg
+from meetings.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI and error pages."""
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(ROOT, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then ``instance/config.py``, then the environment; tests pass a dict."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(cfg.DefaultConfig)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        cfg.apply_environment(app.config)
+    else:
+        app.config.update(test_config)
+    app.config.setdefault("DATABASE_URL", cfg.default_database_url(app.instance_path))
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = cfg.load_secret_key(app.instance_path)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of ``extensions.py`` to this app."""
+    from meetings.web import i18n, security
+    from meetings.web.auth.loader import init_login
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    init_login(app, login_manager)
+    i18n.init_app(app)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature; ``web/errors`` renders 403/404/500 in Chinese."""
+    from meetings.web import auth, errors, main, orgs, roster
+
+    for module in (auth, main, orgs, roster):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    """``flask --app wsgi seed-demo``, ``import-roster``, ``create-user`` …"""
+    from meetings import cli
+
+    cli.init_app(app)

@@ -1,0 +1,45 @@
+"""Flask CLI commands: ``flask --app wsgi <command>``."""
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from meetings.domain.terms import OrgKind, Role
+from meetings.extensions import db
+from meetings.models import Organization, Person
+from meetings.services import accounts, orgs, roster
+
+
+@click.command("create-user")
+@click.option("--login", required=True, help="Login name.")
+@click.option("--name", required=True, help="Full name (姓名).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--admin-of", type=int, default=None, help="Organization id to administer (default: the root).")
+def create_user_command(login: str, name: str, password: str, admin_of: int | None) -> None:
+    """Create a committee administrator (and the root 机关工委 if the tree is empty)."""
+    if roster.login_taken(login):
+        raise click.ClickException(f"login {login!r} is taken")
+    org = _admin_scope(admin_of)
+    person = Person(name=name, login=login)
+    db.session.add(person)
+    accounts.set_password(None, person, password)
+    roster.assign_role(None, person, org, Role.ADMIN)
+    db.session.commit()
+    click.echo(f"created {login} as admin of {org.name} (id {org.id})")
+
+
+def _admin_scope(org_id: int | None) -> Organization:
+    if org_id is not None:
+        org = db.session.get(Organization, org_id)
+        if org is None:
+            raise click.ClickException(f"no organization with id {org_id}")
+        return org
+    root = db.session.scalar(sa.select(Organization).where(Organization.parent_id.is_(None)))
+    return root or orgs.create(None, name="机关工委", kind=OrgKind.COMMITTEE, parent=None)
+
+
+def init_app(app: Flask) -> None:
+    """Register every command on the app."""
+    from meetings.commands import import_roster, seed_demo
+
+    for command in (create_user_command, seed_demo.command, import_roster.command):
+        app.cli.add_command(command)

@@ -1,0 +1,60 @@
+"""Configuration defaults; ``instance/config.py`` and environment variables override them."""
+import os
+import secrets
+from pathlib import Path
+
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "SMTP_URL")
+
+
+class DefaultConfig:
+    """Settings every deployment starts from."""
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_Hans_CN", "en")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None  # a secretary's form may stay open through a long meeting
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    MINUTES_LATE_DAYS = 7
+    BASE_URL = "http://127.0.0.1:5000"
+    SMTP_URL = None
+
+
+class ProductionConfig(DefaultConfig):
+    """Behind HTTPS: cookies only travel encrypted."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Read ``instance/secret_key``, creating it with 32 random bytes on first run."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def default_database_url(instance_path: str) -> str:
+    """SQLite in the instance folder unless ``DATABASE_URL`` says otherwise."""
+    return "sqlite:///" + str(Path(instance_path) / "orglife.db")
+
+
+def apply_environment(config: dict) -> None:
+    """Let the documented environment variables win over every file."""
+    for key in ENV_KEYS:
+        if os.environ.get(key):
+            config[key] = os.environ[key]
+    if os.environ.get("ORGLIFE_PRODUCTION") == "1":
+        config.from_object(ProductionConfig)

@@ -1,0 +1,40 @@
+"""SQLAlchemy models, one file per aggregate; import from here."""
+from meetings.models.api_token import ApiToken
+from meetings.models.audit import AuditEvent
+from meetings.models.base import Base, utcnow
+from meetings.models.compliance import Campaign, Requirement
+from meetings.models.meeting import (
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    MeetingType,
+    meeting_meeting_type,
+)
+from meetings.models.organization import Organization
+from meetings.models.outbox import OutboxMessage
+from meetings.models.person import CommitteeSeat, Person, RoleAssignment, Transfer
+from meetings.models.record import ActionItem, Attachment, Minutes, MinutesRevision
+
+__all__ = [
+    "ActionItem",
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "Campaign",
+    "CommitteeSeat",
+    "Invitation",
+    "Meeting",
+    "MeetingSeries",
+    "MeetingType",
+    "Minutes",
+    "MinutesRevision",
+    "Organization",
+    "OutboxMessage",
+    "Person",
+    "Requirement",
+    "RoleAssignment",
+    "Transfer",
+    "meeting_meeting_type",
+    "utcnow",
+]

@@ -1,0 +1,123 @@
+"""Meeting types, meetings (one row per occurrence), series and invitations/attendance."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetings.domain.terms import (
+    Attendance,
+    CheckInMethod,
+    InvitationRole,
+    InviteeScope,
+    MeetingStatus,
+    QuorumRule,
+    Rsvp,
+)
+from meetings.models.base import Base, TimestampMixin, enum_column
+from meetings.models.organization import Organization
+from meetings.models.person import Person
+
+meeting_meeting_type = sa.Table(
+    "meeting_meeting_type",
+    Base.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("meeting_type_id", sa.ForeignKey("meeting_type.id"), primary_key=True, index=True),
+)
+
+
+class MeetingType(TimestampMixin, Base):
+    """支部党员大会, 支部委员会, 党课 … as data, so admins can tune them without a release."""
+
+    __tablename__ = "meeting_type"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    name_en: Mapped[str] = mapped_column(sa.String(80), default="")
+    default_invitees: Mapped[InviteeScope] = enum_column(InviteeScope, default=InviteeScope.BRANCH)
+    quorum_rule: Mapped[QuorumRule] = enum_column(QuorumRule, default=QuorumRule.NONE)
+    default_duration_minutes: Mapped[int] = mapped_column(default=90)
+    minutes_template: Mapped[str] = mapped_column(sa.Text, default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class MeetingSeries(TimestampMixin, Base):
+    """A recurring plan; each occurrence is its own Meeting row that can move on its own."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    rule: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+
+
+class Meeting(TimestampMixin, Base):
+    """One session of organizational life; times in UTC, shown in Asia/Shanghai."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (sa.Index("ix_meeting_org_start", "organization_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"))
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    agenda: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    host_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    recorder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    status: Mapped[MeetingStatus] = enum_column(MeetingStatus, default=MeetingStatus.SCHEDULED)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    attributed_year: Mapped[int]
+    is_late_record: Mapped[bool] = mapped_column(default=False)  # 补录
+    ical_sequence: Mapped[int] = mapped_column(default=0)
+    reminder_minutes: Mapped[int | None] = mapped_column(default=24 * 60)
+    reminder_sent_at: Mapped[datetime | None]
+    check_in_code: Mapped[str | None] = mapped_column(sa.String(12))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    organization: Mapped[Organization] = relationship()
+    types: Mapped[list[MeetingType]] = relationship(secondary=meeting_meeting_type)
+    host: Mapped[Person | None] = relationship(foreign_keys=[host_id])
+    recorder: Mapped[Person | None] = relationship(foreign_keys=[recorder_id])
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Invitation(Base):
+    """One invitee of one meeting: their RSVP, leave request and attendance (签到)."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    guest_name: Mapped[str | None] = mapped_column(sa.String(60))  # outside 列席 guest
+    guest_email: Mapped[str | None] = mapped_column(sa.String(254))
+    role: Mapped[InvitationRole] = enum_column(InvitationRole, default=InvitationRole.ATTENDEE)
+    optional: Mapped[bool] = mapped_column(default=False)  # exempt/away: not in 应到
+    full_member: Mapped[bool] = mapped_column(default=True)  # category frozen at invitation
+    rsvp: Mapped[Rsvp] = enum_column(Rsvp, default=Rsvp.PENDING)
+    rsvp_at: Mapped[datetime | None]
+    leave_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    leave_decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    attendance: Mapped[Attendance | None] = enum_column(Attendance, nullable=True)
+    absence_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    checked_in_at: Mapped[datetime | None]
+    check_in_method: Mapped[CheckInMethod | None] = enum_column(CheckInMethod, nullable=True)
+    updated_at: Mapped[datetime | None]
+
+    meeting: Mapped[Meeting] = relationship(back_populates="invitations")
+    person: Mapped[Person | None] = relationship(foreign_keys=[person_id])

@@ -1,0 +1,46 @@
+"""Organization tree (工委 → 机关党委 → 党总支 → 党支部 → 党小组) with a materialized path."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetings.domain.terms import OrgKind
+from meetings.models.base import Base, TimestampMixin, enum_column
+
+
+class Organization(TimestampMixin, Base):
+    """One unit of the tree; ``path`` is ``/1/7/42/`` so a subtree is one prefix query."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    kind: Mapped[OrgKind] = enum_column(OrgKind)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    path: Mapped[str] = mapped_column(sa.String(255), index=True, default="")
+    depth: Mapped[int] = mapped_column(default=0)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    deactivated_at: Mapped[datetime | None]
+
+    parent: Mapped[Organization | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Organization]] = relationship(
+        back_populates="parent", order_by="(Organization.sort_order, Organization.id)"
+    )
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this organization, itself included."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    def is_within(self, other: Organization) -> bool:
+        """True when this organization lies in ``other``'s subtree (itself included)."""
+        return bool(other.path) and self.path.startswith(other.path)
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind == OrgKind.BRANCH
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.kind} {self.name}>"

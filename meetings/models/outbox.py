@@ -1,0 +1,31 @@
+"""Outbox: every email is a row first, sent later by a worker with retries."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from meetings.domain.terms import OutboxStatus
+from meetings.models.base import Base, enum_column, utcnow
+
+
+class OutboxMessage(Base):
+    """A fully built email (RFC 5322 bytes) waiting to be sent exactly once."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(30))  # invite, update, cancel, reminder, alert
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    message: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    status: Mapped[OutboxStatus] = enum_column(OutboxStatus, default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

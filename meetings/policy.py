@@ -1,0 +1,137 @@
+"""Every permission decision of OrgLife, in one place: ``can(person, action, obj)``.
+
+Roles apply to an organization's whole subtree (DESIGN §2). Every person is also an
+implicit member of their own branch. Views and services ask here; nothing else decides.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from meetings.domain.terms import OrgKind, Role, TransferStatus
+from meetings.models import Organization, Person, RoleAssignment, Transfer
+
+
+class Action(StrEnum):
+    """What someone may want to do."""
+
+    VIEW_ORG = "org.view"  # see the unit, its sub-units, officers and member names
+    MANAGE_ORG = "org.manage"  # create a sub-unit, rename, move, deactivate
+    VIEW_ROSTER = "roster.view"  # contacts and statuses of the members
+    MANAGE_ROSTER = "roster.manage"  # add, edit, move, mark status, import, transfer out
+    ASSIGN_ROLES = "roles.assign"  # give or take a role / committee seat in the unit
+    VIEW_PERSON = "person.view"
+    EDIT_PERSON = "person.edit"
+    DECIDE_TRANSFER = "transfer.decide"  # the receiving branch accepts or declines
+    CANCEL_TRANSFER = "transfer.cancel"  # the sending branch withdraws it
+    VIEW_OVERSIGHT = "oversight.view"  # the committee's views across many branches
+
+
+# Which role lets its holder do what inside its subtree.
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.LIAISON: frozenset(
+        {Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON, Action.VIEW_OVERSIGHT}
+    ),
+    Role.SECRETARY: frozenset(
+        {
+            Action.VIEW_ORG,
+            Action.VIEW_ROSTER,
+            Action.MANAGE_ROSTER,
+            Action.ASSIGN_ROLES,
+            Action.VIEW_PERSON,
+            Action.EDIT_PERSON,
+            Action.DECIDE_TRANSFER,
+            Action.CANCEL_TRANSFER,
+        }
+    ),
+    Role.RECORDER: frozenset({Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON}),
+}
+
+# Roles a secretary may hand out inside their own branch; the others are the committee's.
+SECRETARY_GRANTABLE = frozenset({Role.SECRETARY, Role.RECORDER})
+
+
+def active_roles(person: Person) -> list[RoleAssignment]:
+    """The person's role assignments on organizations that still exist."""
+    return [r for r in person.roles if r.organization.is_active]
+
+
+def roles_over(person: Person, org: Organization) -> set[Role]:
+    """Roles the person holds on ``org`` through any ancestor (or ``org`` itself)."""
+    return {r.role for r in active_roles(person) if org.is_within(r.organization)}
+
+
+def is_member_of(person: Person, org: Organization) -> bool:
+    """Implicit membership: the person's home branch is ``org`` or contains it."""
+    branch = person.branch
+    return branch is not None and org.is_within(branch)
+
+
+def can(person: Person | None, action: Action, obj: object) -> bool:
+    """Decide whether ``person`` may do ``action`` to ``obj`` (organization, person, transfer)."""
+    if person is None or not person.may_sign_in:
+        return False
+    if isinstance(obj, Organization):
+        return _can_on_org(person, action, obj)
+    if isinstance(obj, Person):
+        return _can_on_person(person, action, obj)
+    if isinstance(obj, Transfer):
+        return _can_on_transfer(person, action, obj)
+    raise TypeError(f"no policy for {type(obj).__name__}")
+
+
+def _can_on_org(person: Person, action: Action, org: Organization) -> bool:
+    roles = roles_over(person, org)
+    if any(action in ROLE_ACTIONS[role] for role in roles if role != Role.SECRETARY):
+        return True
+    if Role.SECRETARY in roles and _secretary_may(action, org):
+        return True
+    return action == Action.VIEW_ORG and is_member_of(person, org)
+
+
+def _secretary_may(action: Action, org: Organization) -> bool:
+    # A secretary runs the branch and its party groups, never the branch unit itself.
+    if action == Action.MANAGE_ORG:
+        return org.kind == OrgKind.PARTY_GROUP
+    return action in ROLE_ACTIONS[Role.SECRETARY]
+
+
+def _can_on_person(actor: Person, action: Action, subject: Person) -> bool:
+    if action == Action.VIEW_PERSON and actor.id is not None and actor.id == subject.id:
+        return True
+    if subject.branch is None:
+        return Role.ADMIN in {r.role for r in active_roles(actor) if r.organization.depth == 0}
+    return _can_on_org(actor, action, subject.branch)
+
+
+def _can_on_transfer(actor: Person, action: Action, transfer: Transfer) -> bool:
+    if transfer.status != TransferStatus.PENDING:
+        return False
+    if action == Action.DECIDE_TRANSFER:
+        return _can_on_org(actor, Action.DECIDE_TRANSFER, transfer.to_branch)
+    if action == Action.CANCEL_TRANSFER:
+        return _can_on_org(actor, Action.CANCEL_TRANSFER, transfer.from_branch)
+    return _can_on_org(actor, Action.VIEW_ORG, transfer.from_branch) or _can_on_org(
+        actor, Action.VIEW_ORG, transfer.to_branch
+    )
+
+
+def can_grant_role(actor: Person, role: Role, org: Organization) -> bool:
+    """Admins grant any role in scope; a secretary grants secretary/recorder in the branch."""
+    roles = roles_over(actor, org)
+    if Role.ADMIN in roles:
+        return True
+    return Role.SECRETARY in roles and role in SECRETARY_GRANTABLE and org.kind == OrgKind.BRANCH
+
+
+def scope_roots(person: Person, action: Action) -> list[Organization]:
+    """Top-most organizations where ``person`` may do ``action`` (for listings and trees)."""
+    roots = [r.organization for r in active_roles(person) if action in ROLE_ACTIONS[r.role]]
+    if action == Action.VIEW_ORG and person.branch is not None:
+        roots.append(person.branch)
+    roots.sort(key=lambda o: len(o.path))
+    kept: list[Organization] = []
+    for org in roots:
+        if not any(org.is_within(k) for k in kept):
+            kept.append(org)
+    return kept

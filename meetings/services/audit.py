@@ -1,0 +1,45 @@
+"""Writing the audit trail (who did what to which object)."""
+from meetings.extensions import db
+from meetings.models import AuditEvent, Person
+
+
+def record(
+    actor: Person | None,
+    action: str,
+    obj: object,
+    *,
+    organization_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Add an audit event for ``obj`` (flushed so the object has its id)."""
+    db.session.flush()
+    event = AuditEvent(
+        actor_id=actor.id if actor else None,
+        action=action,
+        object_type=type(obj).__name__.lower(),
+        object_id=getattr(obj, "id", None),
+        organization_id=organization_id,
+        before=before,
+        after=after,
+    )
+    db.session.add(event)
+    return event
+
+
+def changes(obj: object, fields: dict) -> tuple[dict, dict]:
+    """Apply ``fields`` to ``obj`` and return (before, after) for the fields that changed."""
+    before, after = {}, {}
+    for name, value in fields.items():
+        old = getattr(obj, name)
+        if old != value:
+            before[name], after[name] = plain(old), plain(value)
+            setattr(obj, name, value)
+    return before, after
+
+
+def plain(value):
+    """JSON-friendly form of a column value."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)

@@ -1,0 +1,131 @@
+"""Organization tree: queries over the materialized path, and the admin's changes to it."""
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from flask_babel import lazy_gettext as _l
+
+from meetings.domain.terms import ALLOWED_CHILDREN, OrgKind
+from meetings.extensions import db
+from meetings.models import Organization, Person, utcnow
+from meetings.services import audit
+
+
+class TreeError(ValueError):
+    """A change that would break the tree's shape; the message is for the user."""
+
+
+def subtree(root: Organization, *, include_inactive: bool = False) -> list[Organization]:
+    """``root`` and everything under it, in path order (one indexed prefix query)."""
+    query = sa.select(Organization).where(Organization.path.startswith(root.path, autoescape=True))
+    if not include_inactive:
+        query = query.where(Organization.is_active.is_(True))
+    return list(db.session.scalars(query.order_by(Organization.path)))
+
+
+def branches_under(root: Organization) -> list[Organization]:
+    """Active branches in ``root``'s subtree."""
+    return [o for o in subtree(root) if o.kind == OrgKind.BRANCH]
+
+
+def party_groups(branch: Organization) -> list[Organization]:
+    """Active party groups of a branch, in display order."""
+    return [c for c in branch.children if c.kind == OrgKind.PARTY_GROUP and c.is_active]
+
+
+def nest(orgs: Iterable[Organization]) -> list[tuple[Organization, list]]:
+    """Turn a path-ordered list into ``[(org, children), …]`` for rendering a tree."""
+    nodes: dict[int, tuple[Organization, list]] = {}
+    roots: list[tuple[Organization, list]] = []
+    for org in orgs:
+        node = (org, [])
+        nodes[org.id] = node
+        parent = nodes.get(org.parent_id) if org.parent_id else None
+        (parent[1] if parent else roots).append(node)
+    return roots
+
+
+def _set_path(org: Organization) -> None:
+    parent_path = org.parent.path if org.parent else "/"
+    org.path = f"{parent_path}{org.id}/"
+    org.depth = parent_path.count("/") - 1
+
+
+def create(actor: Person | None, *, name: str, kind: OrgKind, parent: Organization | None) -> Organization:
+    """Add a unit under ``parent`` (or the root committee when ``parent`` is None)."""
+    if parent is None and kind != OrgKind.COMMITTEE:
+        raise TreeError(_l("只有机关工委可以作为最高一级组织。"))
+    if parent is not None and kind not in ALLOWED_CHILDREN[parent.kind]:
+        raise TreeError(_l("该类型的组织不能设在所选上级组织之下。"))
+    if parent is not None and not parent.is_active:
+        raise TreeError(_l("上级组织已撤销，不能在其下新建组织。"))
+    org = Organization(name=name.strip(), kind=kind, parent=parent)
+    db.session.add(org)
+    db.session.flush()
+    _set_path(org)
+    audit.record(actor, "org.create", org, organization_id=org.id, after={"name": org.name, "kind": kind.value})
+    return org
+
+
+def rename(actor: Person, org: Organization, name: str) -> None:
+    """Rename a unit; the old name stays in the audit trail."""
+    before, after = audit.changes(org, {"name": name.strip()})
+    if after:
+        audit.record(actor, "org.rename", org, organization_id=org.id, before=before, after=after)
+
+
+def move(actor: Person, org: Organization, new_parent: Organization) -> None:
+    """Re-hang a unit and its whole subtree under ``new_parent``."""
+    if org.parent_id is None:
+        raise TreeError(_l("机关工委不能移动。"))
+    if new_parent.is_within(org):
+        raise TreeError(_l("不能把组织移到它自己或它的下级组织之下。"))
+    if org.kind not in ALLOWED_CHILDREN[new_parent.kind]:
+        raise TreeError(_l("该类型的组织不能设在所选上级组织之下。"))
+    if not new_parent.is_active:
+        raise TreeError(_l("目标上级组织已撤销。"))
+    old_prefix, old_parent = org.path, org.parent
+    descendants = [o for o in subtree(org, include_inactive=True) if o.id != org.id]
+    org.parent = new_parent
+    _set_path(org)
+    for child in descendants:
+        child.path = org.path + child.path[len(old_prefix):]
+        child.depth = child.path.count("/") - 2
+    audit.record(actor, "org.move", org, organization_id=org.id,
+                 before={"parent": old_parent.name}, after={"parent": new_parent.name})
+
+
+def deactivate(actor: Person, org: Organization) -> None:
+    """撤销: hide a unit from new work while keeping it (and its history) in the database."""
+    if org.parent_id is None:
+        raise TreeError(_l("机关工委不能撤销。"))
+    active_below = [o for o in subtree(org) if o.id != org.id]
+    if active_below:
+        raise TreeError(_l("请先撤销或移走它的下级组织。"))
+    members = db.session.scalar(
+        sa.select(sa.func.count(Person.id)).where(
+            sa.or_(Person.branch_id == org.id, Person.party_group_id == org.id)
+        )
+    )
+    if org.kind == OrgKind.BRANCH and members:
+        raise TreeError(_l("该支部还有党员，请先办理组织关系转接。"))
+    org.is_active = False
+    org.deactivated_at = utcnow()
+    if org.kind == OrgKind.PARTY_GROUP and members:
+        _detach_group_members(org)
+    audit.record(actor, "org.deactivate", org, organization_id=org.id)
+
+
+def _detach_group_members(group: Organization) -> None:
+    """Members of a dissolved party group stay in the branch, without a group."""
+    for person in db.session.scalars(sa.select(Person).where(Person.party_group_id == group.id)):
+        person.party_group_id = None
+
+
+def reactivate(actor: Person, org: Organization) -> None:
+    """Undo a 撤销 while the parent still exists."""
+    if org.parent is not None and not org.parent.is_active:
+        raise TreeError(_l("上级组织已撤销，请先恢复上级组织。"))
+    org.is_active = True
+    org.deactivated_at = None
+    audit.record(actor, "org.reactivate", org, organization_id=org.id)

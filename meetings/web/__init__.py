@@ -1,0 +1,1 @@
+"""The web layer: blueprints with thin views (load → authorize → validate → service → commit)."""

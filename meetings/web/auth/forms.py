@@ -1,0 +1,31 @@
+"""Forms for signing in and changing one's password."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+MIN_PASSWORD = 10
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名。"))])
+    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。"))])
+    remember = BooleanField(_l("在这台设备上记住我"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码。"))])
+    new = PasswordField(
+        _l("新密码"),
+        validators=[
+            DataRequired(_l("请输入新密码。")),
+            Length(min=MIN_PASSWORD, max=128, message=_l("新密码长度应为 10 到 128 个字符。")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("再次输入新密码"),
+        validators=[
+            DataRequired(_l("请再次输入新密码。")),
+            EqualTo("new", message=_l("两次输入的新密码不一致。")),
+        ],
+    )

@@ -1,0 +1,55 @@
+"""Sign-in, sign-out, change password."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from meetings.extensions import db, limiter
+from meetings.services import accounts
+from meetings.web.auth import bp
+from meetings.web.auth.forms import ChangePasswordForm, LoginForm
+from meetings.web.util import safe_next
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Sign in with login and password; 'remember me' keeps a long-lived cookie."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        person = accounts.authenticate(form.login.data, form.password.data)
+        if person is None:
+            form.password.errors.append(_("用户名或密码不正确，或该账号已停用。"))
+        else:
+            login_user(person, remember=form.remember.data)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out (POST, so a link elsewhere cannot sign anyone out)."""
+    logout_user()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; other sessions of this account end with the old one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if accounts.change_password(current_user, form.current.data, form.new.data):
+            db.session.commit()
+            login_user(current_user, remember=False)
+            flash(_("密码已修改。"), "success")
+            return redirect(url_for("main.home"))
+        form.current.errors.append(_("当前密码不正确。"))
+    return render_template("auth/password.html", form=form)

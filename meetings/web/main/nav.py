@@ -1,0 +1,37 @@
+"""The navigation bar, built from what the policy lets the signed-in person do."""
+from dataclasses import dataclass
+
+from flask import request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from meetings.policy import Action, scope_roots
+from meetings.web.labels import label
+from meetings.web.main import bp
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    active: bool = False
+
+
+def nav_items_for(person) -> list[NavItem]:
+    """首页, the units one may see, one's own branch."""
+    items = [NavItem(_l("首页"), url_for("main.home"))]
+    roots = scope_roots(person, Action.VIEW_ORG)
+    if any(r.id != (person.branch_id or 0) for r in roots):
+        items.append(NavItem(_l("组织架构"), url_for("orgs.tree")))
+    if person.branch is not None:
+        items.append(NavItem(_l("我的支部"), url_for("orgs.show", org_id=person.branch_id)))
+    for item in items:
+        item.active = request.path == item.url
+    return items
+
+
+@bp.app_context_processor
+def inject_nav() -> dict:
+    if not current_user or not current_user.is_authenticated:
+        return {"nav_items": [], "label": label}
+    return {"nav_items": nav_items_for(current_user), "label": label}

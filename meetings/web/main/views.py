@@ -1,0 +1,60 @@
+"""Role-aware home page, language switch and health check."""
+import sqlalchemy as sa
+from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from meetings.domain.terms import Role
+from meetings.extensions import db
+from meetings.policy import Action, active_roles, scope_roots
+from meetings.services import overview, roster
+from meetings.web.i18n import LANG_COOKIE
+from meetings.web.main import bp
+from meetings.web.util import safe_next
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness and database reachability, without login, for load balancers."""
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch between 中文 and English; remembered in a cookie and on the account."""
+    language = request.form.get("language", "")
+    response = make_response(redirect(safe_next(request.form.get("next"))))
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, language, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return response
+
+
+@bp.route("/")
+@login_required
+def home():
+    """One page per role: the committee's scope, the secretary's branch, the member's own."""
+    roles = {r.role for r in active_roles(current_user)}
+    oversight = [overview.summarize(o) for o in scope_roots(current_user, Action.VIEW_OVERSIGHT)]
+    managed = [o for o in scope_roots(current_user, Action.MANAGE_ROSTER) if o.is_branch]
+    secretary_panels = [_branch_panel(b) for b in managed]
+    branch = current_user.branch
+    return render_template(
+        "main/home.html",
+        roles=roles,
+        Role=Role,
+        oversight=oversight,
+        secretary_panels=secretary_panels,
+        branch=branch,
+        committee=roster.committee(branch) if branch else [],
+    )
+
+
+def _branch_panel(branch) -> dict:
+    incoming, outgoing = overview.pending_transfers(branch)
+    return {"branch": branch, "summary": overview.summarize(branch),
+            "incoming": incoming, "outgoing": outgoing}

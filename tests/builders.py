@@ -1,0 +1,78 @@
+"""Builders for test data: a small but complete organization tree with every role."""
+from dataclasses import dataclass, field
+
+from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
+from meetings.extensions import db
+from meetings.models import Organization, Person
+from meetings.services import accounts, orgs, roster
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_org(name: str, kind: OrgKind, parent: Organization | None = None) -> Organization:
+    return orgs.create(None, name=name, kind=kind, parent=parent)
+
+
+def make_person(branch: Organization | None, name: str, *, login: str | None = None,
+                category: PersonCategory = PersonCategory.FULL,
+                status: PersonStatus = PersonStatus.ACTIVE, group: Organization | None = None,
+                email: str | None = None) -> Person:
+    person = Person(name=name, login=login, category=category, status=status,
+                    branch_id=branch.id if branch else None,
+                    party_group_id=group.id if group else None, email=email)
+    db.session.add(person)
+    if login:
+        person.password_hash = accounts.hash_password(PASSWORD)
+    db.session.flush()
+    return person
+
+
+@dataclass
+class World:
+    """committee → 党委A (branch A1 with two groups, branch A2) and 党委B → 总支 → branch B1."""
+
+    root: Organization = None
+    pc_a: Organization = None
+    pc_b: Organization = None
+    general: Organization = None
+    a1: Organization = None
+    a2: Organization = None
+    b1: Organization = None
+    g1: Organization = None
+    g2: Organization = None
+    people: dict = field(default_factory=dict)
+
+    def __getitem__(self, login: str) -> Person:
+        return self.people[login]
+
+
+def make_world() -> World:
+    """Every role of the policy, each on its own account (login = role name)."""
+    w = World()
+    w.root = make_org("省直机关工委", OrgKind.COMMITTEE)
+    w.pc_a = make_org("省发改委机关党委", OrgKind.PARTY_COMMITTEE, w.root)
+    w.pc_b = make_org("省财政厅机关党委", OrgKind.PARTY_COMMITTEE, w.root)
+    w.general = make_org("综合党总支", OrgKind.GENERAL_BRANCH, w.pc_b)
+    w.a1 = make_org("办公室党支部", OrgKind.BRANCH, w.pc_a)
+    w.a2 = make_org("规划处党支部", OrgKind.BRANCH, w.pc_a)
+    w.b1 = make_org("预算处党支部", OrgKind.BRANCH, w.general)
+    w.g1 = make_org("第一党小组", OrgKind.PARTY_GROUP, w.a1)
+    w.g2 = make_org("第二党小组", OrgKind.PARTY_GROUP, w.a1)
+    specs = [
+        ("admin", "王管理", None, Role.ADMIN, w.root),
+        ("liaison", "李联络", None, Role.LIAISON, w.pc_a),
+        ("secretary", "张书记", w.a1, Role.SECRETARY, w.a1),
+        ("recorder", "赵记录", w.a1, Role.RECORDER, w.a1),
+        ("member", "刘党员", w.a1, None, None),
+        ("other_secretary", "陈书记", w.a2, Role.SECRETARY, w.a2),
+        ("b_member", "周党员", w.b1, None, None),
+    ]
+    for login, name, branch, role, scope in specs:
+        person = make_person(branch, name, login=login, group=w.g1 if branch is w.a1 else None,
+                             email=f"{login}@example.org")
+        if role:
+            roster.assign_role(None, person, scope, role)
+        w.people[login] = person
+    roster.set_committee_seat(None, w.a1, w["secretary"], CommitteeTitle.SECRETARY)
+    db.session.flush()
+    return w

@@ -1,0 +1,95 @@
+"""Fixtures: app on SQLite (or TEST_DATABASE_URL), clean tables per test, a signed-in client."""
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from meetings import create_app
+from meetings.extensions import db
+from tests.builders import PASSWORD, make_world
+
+REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One app for the session; the schema is created once and emptied after each test."""
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url(tmp_path_factory),
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "orglife.test",
+    })
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Empty every table after a test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in db.metadata.sorted_tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(db.metadata.sorted_tables):
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def world(ctx):
+    """The standard tree with one account per role, committed."""
+    w = make_world()
+    db.session.commit()
+    return w
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Auth:
+    """Sign in and out through the real login form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, login: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"login": login, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
