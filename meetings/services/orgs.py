@@ -2,7 +2,6 @@
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-
 from flask_babel import lazy_gettext as _l
 
 from meetings.domain.terms import ALLOWED_CHILDREN, OrgKind
@@ -63,7 +62,8 @@ def create(actor: Person | None, *, name: str, kind: OrgKind, parent: Organizati
     db.session.add(org)
     db.session.flush()
     _set_path(org)
-    audit.record(actor, "org.create", org, organization_id=org.id, after={"name": org.name, "kind": kind.value})
+    audit.record(actor, "org.create", org, organization_id=org.id,
+                 after={"name": org.name, "kind": kind.value})
     return org
 
 

@@ -9,9 +9,9 @@ from meetings.policy import Action, can
 
 def safe_next(target: str | None) -> str:
     """Only follow ``next`` to a path on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        if not urlsplit(target).netloc and "\\" not in target:
-            return target
+    on_site = target and target.startswith("/") and not target.startswith("//")
+    if on_site and not urlsplit(target).netloc and "\\" not in target:
+        return target
     return url_for("main.home")
 
 

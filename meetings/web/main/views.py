@@ -1,6 +1,6 @@
 """Role-aware home page, language switch and health check."""
 import sqlalchemy as sa
-from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from meetings.domain.terms import Role
