@@ -7,6 +7,14 @@ from meetings.models import Organization, Person
 from meetings.services import accounts, orgs, roster
 
 PASSWORD = "correct-horse-battery"
+_HASHES: dict[str, str] = {}
+
+
+def password_hash() -> str:
+    """scrypt is slow on purpose: hash the shared test password once per run."""
+    if PASSWORD not in _HASHES:
+        _HASHES[PASSWORD] = accounts.hash_password(PASSWORD)
+    return _HASHES[PASSWORD]
 
 
 def make_org(name: str, kind: OrgKind, parent: Organization | None = None) -> Organization:
@@ -22,7 +30,7 @@ def make_person(branch: Organization | None, name: str, *, login: str | None = N
                     party_group_id=group.id if group else None, email=email)
     db.session.add(person)
     if login:
-        person.password_hash = accounts.hash_password(PASSWORD)
+        person.password_hash = password_hash()
     db.session.flush()
     return person
 

@@ -4,6 +4,8 @@ import os
 import pytest
 import sqlalchemy as sa
 
+from flask.testing import FlaskClient
+
 from meetings import create_app
 from meetings.extensions import db
 from tests.builders import PASSWORD, make_world
@@ -11,11 +13,28 @@ from tests.builders import PASSWORD, make_world
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 
 
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL") or "sqlite (temporary file)"
+    return [f"database: {url}", f"REQUIRE_ALL: {REQUIRE_ALL}"]
+
+
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Without this, a request made while a test holds an app context would share that
+    context's ``g`` (the signed-in user) and database session with the test.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +48,11 @@ def app(tmp_path_factory):
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "orglife.test",
     })
+    app.test_client_class = FreshContextClient
     with app.app_context():
+        expected = os.environ.get("EXPECT_DIALECT")
+        if expected and db.engine.dialect.name != expected:
+            pytest.fail(f"tests were to run on {expected}, not {db.engine.dialect.name}")
         db.drop_all()
         db.create_all()
     yield app

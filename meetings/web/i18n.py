@@ -5,6 +5,8 @@ from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from meetings.web.labels import label
+
 LANG_COOKIE = "lang"
 # CLDR patterns: Chinese reads "2026年7月1日 星期三 14:30" (DESIGN §9).
 DATETIME_PATTERNS = {"zh": "yyyy年M月d日 EEEE HH:mm", "en": "EEE d MMM yyyy, HH:mm"}
@@ -44,6 +46,7 @@ def init_app(app: Flask) -> None:
     """Register the filters and expose the current language to templates."""
     app.jinja_env.filters["dt"] = datetime_filter
     app.jinja_env.filters["d"] = date_filter
+    app.jinja_env.globals["label"] = label
 
     @app.context_processor
     def inject_language() -> dict:

@@ -1,5 +1,6 @@
 """Display names of the domain's enums, translated (Chinese source, English catalog)."""
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from meetings.domain.terms import (
     CommitteeTitle,
@@ -45,6 +46,11 @@ def label(value) -> str:
     return LABELS.get(value, value)
 
 
-def choices(enum_cls, members=None) -> list[tuple[str, str]]:
-    """(value, label) pairs for a select field."""
-    return [(m.value, LABELS[m]) for m in (members or list(enum_cls))]
+def choices(enum_cls, members=None) -> list[SelectChoice]:
+    """Options of a select field for the enum's members (all, or those given)."""
+    return [SelectChoice(m.value, LABELS[m]) for m in (members or list(enum_cls))]
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Options of a select field from (value, label) pairs."""
+    return [SelectChoice(value, text) for value, text in pairs]

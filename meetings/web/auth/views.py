@@ -46,9 +46,10 @@ def change_password():
     """Change one's own password; other sessions of this account end with the old one."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if accounts.change_password(current_user, form.current.data, form.new.data):
+        person = current_user._get_current_object()
+        if accounts.change_password(person, form.current.data, form.new.data):
             db.session.commit()
-            login_user(current_user, remember=False)
+            login_user(person)  # re-issue this session under the new fingerprint
             flash(_("密码已修改。"), "success")
             return redirect(url_for("main.home"))
         form.current.errors.append(_("当前密码不正确。"))

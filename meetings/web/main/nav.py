@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from meetings.policy import Action, scope_roots
-from meetings.web.labels import label
 from meetings.web.main import bp
 
 
@@ -33,5 +32,5 @@ def nav_items_for(person) -> list[NavItem]:
 @bp.app_context_processor
 def inject_nav() -> dict:
     if not current_user or not current_user.is_authenticated:
-        return {"nav_items": [], "label": label}
-    return {"nav_items": nav_items_for(current_user), "label": label}
+        return {"nav_items": []}
+    return {"nav_items": nav_items_for(current_user)}

@@ -8,7 +8,7 @@ from meetings.extensions import db
 from meetings.models import Organization
 from meetings.policy import Action, can, scope_roots
 from meetings.services import orgs, overview, roster
-from meetings.web.labels import choices
+from meetings.web.labels import choices, options
 from meetings.web.orgs import bp
 from meetings.web.orgs.forms import CreateOrgForm, EditOrgForm
 from meetings.web.util import authorize, load_or_404
@@ -96,7 +96,7 @@ def edit(org_id: int):
     authorize(current_user, Action.MANAGE_ORG, org)
     form = EditOrgForm(obj=org)
     targets = _move_targets(org)
-    form.parent_id.choices = [(t.id, "　" * t.depth + t.name) for t in targets]
+    form.parent_id.choices = options((t.id, "　" * t.depth + t.name) for t in targets)
     if org.parent_id is None:
         del form.parent_id
     if form.validate_on_submit():

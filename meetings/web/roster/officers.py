@@ -9,6 +9,7 @@ from meetings.extensions import db
 from meetings.models import CommitteeSeat, Organization, Person, RoleAssignment
 from meetings.policy import Action, can_grant_role
 from meetings.services import roster
+from meetings.web.labels import options
 from meetings.web.roster import bp
 from meetings.web.roster.forms import RoleForm, SeatForm
 from meetings.web.util import authorize, load_or_404
@@ -24,7 +25,7 @@ def _branch_for_officers(branch_id: int) -> Organization:
 
 def _forms(branch: Organization) -> tuple[RoleForm, SeatForm]:
     people = [p for p in roster.members(branch) if p.status != PersonStatus.TRANSFERRED_OUT]
-    person_choices = [(0, _("请选择"))] + [(p.id, p.name) for p in people]
+    person_choices = options([(0, _("请选择"))] + [(p.id, p.name) for p in people])
     role_form, seat_form = RoleForm(prefix="role"), SeatForm(prefix="seat")
     role_form.person_id.choices = seat_form.person_id.choices = person_choices
     return role_form, seat_form

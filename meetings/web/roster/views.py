@@ -8,14 +8,14 @@ from meetings.extensions import db
 from meetings.models import Organization, Person, Transfer
 from meetings.policy import Action, can
 from meetings.services import accounts, orgs, roster
-from meetings.web.labels import label
+from meetings.web.labels import label, options
 from meetings.web.roster import bp
 from meetings.web.roster.forms import MemberForm, TransferForm
 from meetings.web.util import authorize, load_or_404
 
 
-def _group_choices(branch: Organization) -> list[tuple[str, str]]:
-    return [("", _("（不分党小组）"))] + [(str(g.id), g.name) for g in orgs.party_groups(branch)]
+def _group_choices(branch: Organization):
+    return options([("", _("（不分党小组）"))] + [(str(g.id), g.name) for g in orgs.party_groups(branch)])
 
 
 def _fields(form: MemberForm) -> roster.MemberFields:
@@ -111,8 +111,8 @@ def transfer(person_id: int):
     authorize(current_user, Action.MANAGE_ROSTER, subject.branch)
     form = TransferForm()
     root = db.session.get(Organization, subject.branch.ancestor_ids()[0])
-    form.to_branch_id.choices = [(0, _("请选择"))] + [
-        (b.id, b.name) for b in orgs.branches_under(root) if b.id != subject.branch_id]
+    form.to_branch_id.choices = options([(0, _("请选择"))] + [
+        (b.id, b.name) for b in orgs.branches_under(root) if b.id != subject.branch_id])
     if form.validate_on_submit():
         target = db.session.get(Organization, form.to_branch_id.data)
         try:

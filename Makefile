@@ -1,0 +1,54 @@
+# OrgLife — the two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+CATALOGS := $(wildcard meetings/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run test test-pg test-e2e lint translations i18n-extract clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+%.mo: %.po $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
+
+translations: $(COMPILED)
+
+## run: migrate the database, seed the demo if empty, serve on 127.0.0.1:$(PORT)
+run: $(VENV)/.runtime translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## test: install dev requirements and run the whole suite (PostgreSQL/Chromium parts skip, with a reason, when absent)
+test: $(VENV)/.dev translations
+	$(BIN)/pytest
+
+test-pg: $(VENV)/.dev translations
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1/orglife_test} $(BIN)/pytest -m "not e2e"
+
+test-e2e: $(VENV)/.dev translations
+	$(BIN)/pytest -m e2e
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check meetings tests bench
+
+## i18n-extract: refresh the English catalog from the Chinese source strings
+i18n-extract: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o meetings/translations/messages.pot .
+	$(BIN)/pybabel update -i meetings/translations/messages.pot -d meetings/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache

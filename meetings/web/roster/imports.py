@@ -1,0 +1,173 @@
+"""Roster import: upload a file, preview it with row-numbered errors, confirm — all or nothing.
+
+The uploaded bytes wait under ``instance/imports/<token>.<ext>`` (with ``<token>.json`` saying
+whose upload it is, for which branch) between the preview and the confirmation.
+"""
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+
+from meetings.domain.roster_import import COLUMN, ImportResult, RowError
+from meetings.domain.terms import OrgKind
+from meetings.extensions import db
+from meetings.models import Organization
+from meetings.policy import Action
+from meetings.services import roster_import
+from meetings.web.roster import bp
+from meetings.web.util import authorize, load_or_404
+
+EXTENSIONS = ("xlsx", "csv")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
+KEEP_SECONDS = 24 * 3600  # abandoned uploads are swept after a day
+TEMPLATE_NAME = "党员名册模板.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("名册文件"), render_kw={"accept": ".xlsx,.csv"}, validators=[
+        FileRequired(_l("请选择要导入的文件。")),
+        FileAllowed(EXTENSIONS, _l("只能导入 .xlsx 或 .csv 文件。"))])
+
+
+def _branch(branch_id: int) -> Organization:
+    branch = load_or_404(Organization, branch_id)
+    if branch.kind != OrgKind.BRANCH:
+        abort(404)
+    authorize(current_user, Action.MANAGE_ROSTER, branch)
+    return branch
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _message(error: RowError) -> str:
+    """The error in the reader's language, with its column."""
+    text = _(error.message, **error.params)
+    return _("%(column)s：%(text)s", column=error.column, text=text) if error.column else text
+
+
+@bp.route("/branches/<int:branch_id>/import/template.xlsx")
+@login_required
+def import_template(branch_id: int):
+    """Download the blank roster workbook with this branch's party groups listed."""
+    branch = _branch(branch_id)
+    response = current_app.response_class(roster_import.template(branch), mimetype=XLSX)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"roster-template.xlsx\"; filename*=UTF-8''{quote(TEMPLATE_NAME)}")
+    return response
+
+
+@bp.route("/branches/<int:branch_id>/import", methods=["GET", "POST"])
+@login_required
+def import_upload(branch_id: int):
+    """Choose a file; unreadable files are refused here, the rest go on to the preview."""
+    branch = _branch(branch_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        result = roster_import.preview(branch, upload.filename, data)
+        if result.rows:
+            token = _store(branch, upload.filename, data)
+            return redirect(url_for(".import_preview", branch_id=branch.id, token=token))
+        form.file.errors.extend(_message(e) for e in result.errors)
+    return render_template("roster/import_upload.html", form=form, branch=branch)
+
+
+@bp.route("/branches/<int:branch_id>/import/<token>")
+@login_required
+def import_preview(branch_id: int, token: str):
+    """Every row as read, errors on their rows; confirm only when there are none."""
+    branch = _branch(branch_id)
+    path, meta = _load(branch, token)
+    result = roster_import.preview(branch, meta["filename"], path.read_bytes())
+    return render_template("roster/import_preview.html", branch=branch, token=token,
+                           filename=meta["filename"], columns=COLUMN, **_preview_context(result))
+
+
+def _preview_context(result: ImportResult) -> dict:
+    return {
+        "rows": result.rows,
+        "row_messages": {r.row: [_message(e) for e in r.errors] for r in result.rows},
+        "file_messages": [_message(e) for e in result.file_errors],
+        "bad_rows": result.rows_with_errors,
+        "ok": result.ok,
+    }
+
+
+@bp.route("/branches/<int:branch_id>/import/<token>", methods=["POST"])
+@login_required
+def import_confirm(branch_id: int, token: str):
+    """Add every member of the file, or none of them."""
+    branch = _branch(branch_id)
+    path, meta = _load(branch, token)
+    busy = path.with_suffix(path.suffix + ".busy")
+    try:
+        path.rename(busy)  # a second click finds no file: the roster is imported once
+    except OSError:
+        abort(404)
+    try:
+        added = roster_import.apply(current_user, branch, meta["filename"], busy.read_bytes())
+    except roster_import.ImportRejected:
+        db.session.rollback()
+        busy.rename(path)
+        flash(_("名册有误，没有导入任何党员。请按下面的提示修改文件后重新上传。"), "error")
+        return redirect(url_for(".import_preview", branch_id=branch.id, token=token))
+    db.session.commit()
+    busy.unlink(missing_ok=True)
+    path.with_suffix(".json").unlink(missing_ok=True)
+    flash(_("已导入 %(count)s 名党员。", count=len(added)), "success")
+    return redirect(url_for("orgs.show", org_id=branch.id))
+
+
+def _store(branch: Organization, filename: str, data: bytes) -> str:
+    """Keep the upload until it is confirmed; returns its token."""
+    folder = _folder()
+    _sweep(folder)
+    token = secrets.token_urlsafe(16)
+    extension = filename.rsplit(".", 1)[-1].lower()
+    (folder / f"{token}.{extension}").write_bytes(data)
+    meta = {"branch_id": branch.id, "person_id": current_user.id, "filename": filename[-200:],
+            "extension": extension}
+    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return token
+
+
+def _load(branch: Organization, token: str) -> tuple[Path, dict]:
+    """The stored upload behind ``token``, only for the person and branch it was made for."""
+    if not TOKEN.fullmatch(token):
+        abort(404)
+    folder = _folder()
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        abort(404)
+    mine = meta.get("branch_id") == branch.id and meta.get("person_id") == current_user.id
+    path = folder / f"{token}.{meta.get('extension')}"
+    if not mine or meta.get("extension") not in EXTENSIONS or not path.is_file():
+        abort(404)
+    return path, meta
+
+
+def _sweep(folder: Path) -> None:
+    """Forget uploads nobody confirmed within a day."""
+    cutoff = time.time() - KEEP_SECONDS
+    for item in folder.iterdir():
+        try:
+            if item.is_file() and item.stat().st_mtime < cutoff:
+                item.unlink()
+        except OSError:
+            continue

@@ -1,0 +1,91 @@
+"""The policy on plain, unsaved objects: roles cover their subtree, members see their branch."""
+import pytest
+
+from meetings.domain.terms import OrgKind, PersonStatus, Role, TransferStatus
+from meetings.models import Organization, Person, RoleAssignment, Transfer
+from meetings.policy import Action, can, can_grant_role, scope_roots
+
+
+def org(oid: int, kind: OrgKind, parent: Organization | None = None) -> Organization:
+    path = (parent.path if parent else "/") + f"{oid}/"
+    return Organization(id=oid, kind=kind, name=f"org{oid}", path=path,
+                        depth=path.count("/") - 2, is_active=True, parent=parent)
+
+
+@pytest.fixture
+def tree():
+    root = org(1, OrgKind.COMMITTEE)
+    pc = org(2, OrgKind.PARTY_COMMITTEE, root)
+    a = org(3, OrgKind.BRANCH, pc)
+    b = org(4, OrgKind.BRANCH, pc)
+    group = org(5, OrgKind.PARTY_GROUP, a)
+    return {"root": root, "pc": pc, "a": a, "b": b, "group": group}
+
+
+def person(pid: int, branch=None, roles=(), **kw) -> Person:
+    p = Person(id=pid, name=f"p{pid}", branch=branch, can_sign_in=True,
+               status=kw.get("status", PersonStatus.ACTIVE))
+    p.roles = [RoleAssignment(role=r, organization=o) for r, o in roles]
+    return p
+
+
+def test_admin_role_covers_the_subtree_only(tree):
+    admin = person(1, roles=[(Role.ADMIN, tree["pc"])])
+    assert can(admin, Action.MANAGE_ORG, tree["a"])
+    assert can(admin, Action.MANAGE_ROSTER, tree["group"])
+    assert not can(admin, Action.VIEW_ORG, tree["root"])
+
+
+def test_liaison_reads_but_never_writes(tree):
+    liaison = person(2, roles=[(Role.LIAISON, tree["pc"])])
+    assert can(liaison, Action.VIEW_ROSTER, tree["a"])
+    assert not can(liaison, Action.MANAGE_ROSTER, tree["a"])
+    assert not can(liaison, Action.MANAGE_ORG, tree["a"])
+
+
+def test_secretary_runs_own_branch_and_its_groups_only(tree):
+    sec = person(3, tree["a"], [(Role.SECRETARY, tree["a"])])
+    assert can(sec, Action.MANAGE_ROSTER, tree["a"])
+    assert can(sec, Action.MANAGE_ORG, tree["group"])
+    assert not can(sec, Action.MANAGE_ORG, tree["a"])
+    assert not can(sec, Action.VIEW_ORG, tree["b"])
+    assert can_grant_role(sec, Role.RECORDER, tree["a"])
+    assert not can_grant_role(sec, Role.ADMIN, tree["a"])
+
+
+def test_member_sees_own_branch_but_not_contacts(tree):
+    member = person(4, tree["a"])
+    assert can(member, Action.VIEW_ORG, tree["a"]) and can(member, Action.VIEW_ORG, tree["group"])
+    assert not can(member, Action.VIEW_ROSTER, tree["a"])
+    assert not can(member, Action.VIEW_ORG, tree["b"])
+    assert can(member, Action.VIEW_PERSON, member)
+
+
+def test_roles_on_deactivated_units_lapse(tree):
+    admin = person(5, roles=[(Role.ADMIN, tree["pc"])])
+    tree["pc"].is_active = False
+    assert not can(admin, Action.VIEW_ORG, tree["a"])
+
+
+def test_people_who_may_not_sign_in_may_do_nothing(tree):
+    gone = person(6, tree["a"], [(Role.ADMIN, tree["root"])], status=PersonStatus.TRANSFERRED_OUT)
+    assert not can(gone, Action.VIEW_ORG, tree["a"])
+    assert not can(None, Action.VIEW_ORG, tree["a"])
+
+
+def test_transfer_is_decided_by_the_receiving_side(tree):
+    mover = person(7, tree["a"])
+    transfer = Transfer(person=mover, from_branch=tree["a"], to_branch=tree["b"],
+                        status=TransferStatus.PENDING)
+    sending = person(8, tree["a"], [(Role.SECRETARY, tree["a"])])
+    receiving = person(9, tree["b"], [(Role.SECRETARY, tree["b"])])
+    assert can(receiving, Action.DECIDE_TRANSFER, transfer)
+    assert not can(sending, Action.DECIDE_TRANSFER, transfer)
+    assert can(sending, Action.CANCEL_TRANSFER, transfer)
+    transfer.status = TransferStatus.ACCEPTED
+    assert not can(receiving, Action.DECIDE_TRANSFER, transfer)
+
+
+def test_scope_roots_keep_only_topmost(tree):
+    sec = person(10, tree["a"], [(Role.ADMIN, tree["pc"]), (Role.SECRETARY, tree["a"])])
+    assert [o.id for o in scope_roots(sec, Action.VIEW_ORG)] == [tree["pc"].id]

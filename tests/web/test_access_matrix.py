@@ -1,0 +1,95 @@
+"""Every URL rule × every role: who gets in, who gets 403, who is sent to the login page.
+
+A new route fails ``test_every_rule_is_in_the_matrix`` until it is given a row here.
+"""
+import pytest
+import sqlalchemy as sa
+
+from meetings.extensions import db
+from meetings.models import CommitteeSeat, RoleAssignment
+from meetings.services import roster
+
+ROLES = ["anonymous", "admin", "liaison", "secretary", "recorder", "member", "other_secretary"]
+SIGNED_IN = set(ROLES) - {"anonymous"}
+PUBLIC = "public"  # no login needed
+
+# endpoint: (method, roles allowed).  Objects: branch a1, its secretary as the subject person,
+# a pending transfer of `member` from a1 to a2, the recorder's role grant, the secretary's seat.
+MATRIX = {
+    "main.healthz": ("GET", PUBLIC),
+    "main.set_language": ("POST", PUBLIC),
+    "auth.login": ("GET", PUBLIC),
+    "auth.logout": ("POST", PUBLIC),
+    "main.home": ("GET", SIGNED_IN),
+    "auth.change_password": ("GET", SIGNED_IN),
+    "orgs.tree": ("GET", SIGNED_IN),
+    "orgs.show": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "orgs.create": ("GET", {"admin", "secretary"}),
+    "orgs.edit": ("GET", {"admin"}),
+    "orgs.deactivate": ("POST", {"admin"}),
+    "orgs.reactivate": ("POST", {"admin"}),
+    "roster.add": ("GET", {"admin", "secretary"}),
+    "roster.person": ("GET", {"admin", "liaison", "secretary", "recorder"}),
+    "roster.edit": ("GET", {"admin", "secretary"}),
+    "roster.set_status": ("POST", {"admin", "secretary"}),
+    "roster.transfer": ("GET", {"admin", "secretary"}),
+    "roster.decide_transfer": ("POST", {"admin", "other_secretary"}),
+    "roster.officers": ("GET", {"admin", "secretary"}),
+    "roster.grant_role": ("POST", {"admin", "secretary"}),
+    "roster.seat": ("POST", {"admin", "secretary"}),
+    "roster.revoke_role": ("POST", {"admin", "secretary"}),
+    "roster.remove_seat": ("POST", {"admin", "secretary"}),
+    "roster.import_upload": ("GET", {"admin", "secretary"}),
+    "roster.import_template": ("GET", {"admin", "secretary"}),
+    "roster.import_preview": ("GET", {"admin", "secretary"}),
+    "roster.import_confirm": ("POST", {"admin", "secretary"}),
+}
+# Routes whose object is looked up after the permission check: allowed roles may get a 404.
+MAY_BE_MISSING = {"roster.import_preview", "roster.import_confirm"}
+
+
+def _url_args(world, rule) -> dict:
+    transfer = roster.pending_transfer(world["member"])
+    grant = db.session.scalar(sa.select(RoleAssignment).where(
+        RoleAssignment.person_id == world["recorder"].id))
+    seat = db.session.scalar(sa.select(CommitteeSeat).where(
+        CommitteeSeat.person_id == world["secretary"].id))
+    values = {"org_id": world.a1.id, "branch_id": world.a1.id, "person_id": world["secretary"].id,
+              "transfer_id": transfer.id, "grant_id": grant.id, "seat_id": seat.id,
+              "token": "Zm9vYmFyYmF6cXV4cXV1eA"}
+    return {name: values[name] for name in rule.arguments}
+
+
+@pytest.fixture
+def matrix_world(world):
+    roster.request_transfer(world["admin"], world["member"], world.a2, None)
+    db.session.commit()
+    return world
+
+
+def test_every_rule_is_in_the_matrix(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert endpoints == set(MATRIX), "give new routes a row in MATRIX"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_access(app, client, auth, matrix_world, endpoint, role):
+    method, allowed = MATRIX[endpoint]
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        url = app.url_for(endpoint, **_url_args(matrix_world, rule))
+    if role != "anonymous":
+        assert auth.login(role).status_code == 302
+    response = client.open(url, method=method, data={})
+    status = response.status_code
+    assert status < 500
+    if allowed == PUBLIC:
+        assert status not in (401, 403, 404)
+    elif role == "anonymous":
+        assert status == 302 and "/login" in response.headers["Location"]
+    elif role in allowed:
+        assert status != 403
+        assert status != 404 or endpoint in MAY_BE_MISSING
+    else:
+        assert status == 403, f"{role} should be refused {endpoint}"

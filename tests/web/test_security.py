@@ -1,0 +1,79 @@
+"""Security headers, CSRF, login rate limit, error pages."""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from meetings import create_app
+from meetings.extensions import db
+from meetings.models import Person
+from tests.builders import PASSWORD
+
+
+def test_strict_csp_and_headers_on_every_page(client, world):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_load_nothing_from_outside(client, auth, world):
+    auth.login("secretary")
+    for url in ("/", "/orgs", f"/orgs/{world.a1.id}", "/login"):
+        page = client.get(url).get_data(as_text=True)
+        assert not re.search(r"""(src|href)=["'](https?:)?//""", page), url
+        assert "<script>" not in page and "style=" not in page
+
+
+@pytest.fixture
+def strict_app(app):
+    """The same database, with CSRF and the login rate limit switched on."""
+    strict = create_app({
+        "TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "s",
+        "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute",
+    })
+    yield strict
+    with strict.app_context():
+        db.engine.dispose()
+
+
+def test_forms_without_csrf_token_are_refused(strict_app, world):
+    client = strict_app.test_client()
+    response = client.post("/login", data={"login": "member", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "页面已过期" in response.get_data(as_text=True)
+
+
+def test_login_attempts_are_rate_limited(strict_app, world):
+    strict_app.config["WTF_CSRF_ENABLED"] = False
+    client = strict_app.test_client()
+    codes = [client.post("/login", data={"login": "member", "password": "x"}).status_code for _ in range(4)]
+    assert codes[:3] == [200, 200, 200]
+    assert codes[3] == 429
+    assert "操作过于频繁" in client.post("/login", data={}).get_data(as_text=True)
+
+
+def test_unknown_page_is_a_chinese_404(client, world):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "页面不存在" in response.get_data(as_text=True)
+
+
+def test_server_error_rolls_back_and_shows_chinese_page(app, world):
+    fresh = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "s",
+                        "PROPAGATE_EXCEPTIONS": False})
+
+    @fresh.get("/_boom_test")
+    def _boom():
+        db.session.add(Person(name="半途写入"))
+        db.session.flush()
+        raise RuntimeError("boom")
+
+    response = fresh.test_client().get("/_boom_test")
+    assert response.status_code == 500
+    assert "服务器出错了" in response.get_data(as_text=True)
+    with fresh.app_context():
+        assert db.session.scalar(sa.select(Person).where(Person.name == "半途写入")) is None
+        db.engine.dispose()

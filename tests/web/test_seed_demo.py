@@ -1,0 +1,150 @@
+"""``flask seed-demo``: a believable provincial organs tree, the demo accounts, safe to re-run."""
+import pytest
+import sqlalchemy as sa
+
+from meetings.domain.terms import OrgKind, PersonCategory, PersonStatus
+from meetings.extensions import db
+from meetings.models import AuditEvent, CommitteeSeat, Organization, Person
+
+PASSWORD = "orglife-demo"
+ACCOUNTS = ("admin", "liaison", "secretary", "recorder", "member")
+
+
+def seed(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def kind_counts() -> dict:
+    rows = db.session.execute(sa.select(Organization.kind, sa.func.count()).group_by(Organization.kind))
+    return dict(rows.all())
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def seeded(ctx):
+    output = seed(ctx)
+    db.session.remove()
+    return output
+
+
+def test_builds_the_organs_tree(seeded):
+    kinds = kind_counts()
+    assert kinds[OrgKind.COMMITTEE] == 1
+    assert kinds[OrgKind.PARTY_COMMITTEE] == 3
+    assert kinds[OrgKind.GENERAL_BRANCH] == 1
+    assert kinds[OrgKind.BRANCH] == 8
+    assert 16 <= kinds[OrgKind.PARTY_GROUP] <= 24
+    general = db.session.scalar(sa.select(Organization).where(Organization.kind == OrgKind.GENERAL_BRANCH))
+    assert [c.kind for c in general.children] == [OrgKind.BRANCH]
+
+
+def test_every_branch_has_party_groups_and_members_in_them(seeded):
+    for branch in db.session.scalars(sa.select(Organization).where(Organization.kind == OrgKind.BRANCH)):
+        groups = [c for c in branch.children if c.kind == OrgKind.PARTY_GROUP]
+        assert 2 <= len(groups) <= 3, branch.name
+        people = db.session.scalars(sa.select(Person).where(Person.branch_id == branch.id)).all()
+        assert {p.party_group_id for p in people} == {g.id for g in groups}, branch.name
+        assert len({p.name for p in people}) == len(people), f"duplicate name in {branch.name}"
+
+
+def test_roster_has_the_usual_mix_of_standings(seeded):
+    assert 140 <= count(Person) <= 160
+    assert count(Person, Person.status == PersonStatus.EXEMPT) == 1
+    assert count(Person, Person.status == PersonStatus.AWAY) == 1
+    assert 5 <= count(Person, Person.category == PersonCategory.PROBATIONARY) <= 12
+    exempt = db.session.scalar(sa.select(Person).where(Person.status == PersonStatus.EXEMPT))
+    assert "年老体弱" in exempt.note
+    emails = db.session.scalars(sa.select(Person.email)).all()
+    assert all(e.endswith("@example.org") for e in emails)
+    phones = db.session.scalars(sa.select(Person.phone)).all()
+    assert all(len(p) == 11 and p.startswith("139") for p in phones)
+
+
+def test_committees_only_where_seven_full_members(seeded):
+    branches = db.session.scalars(sa.select(Organization).where(Organization.kind == OrgKind.BRANCH)).all()
+    without = []
+    for branch in branches:
+        seats = count(CommitteeSeat, CommitteeSeat.branch_id == branch.id)
+        full = count(Person, Person.branch_id == branch.id, Person.category == PersonCategory.FULL)
+        if seats:
+            assert full >= 7, branch.name
+            assert 4 <= seats <= 5, branch.name
+        else:
+            assert full < 7, branch.name
+            without.append(branch.name)
+    assert len(without) == 1
+
+
+def test_secretary_sits_as_branch_secretary_with_member_and_recorder_beside(seeded):
+    people = {p.login: p for p in db.session.scalars(sa.select(Person).where(Person.login.in_(ACCOUNTS)))}
+    branch = people["secretary"].branch
+    assert people["member"].branch_id == people["recorder"].branch_id == branch.id
+    secretary_seats = sa.select(CommitteeSeat).where(CommitteeSeat.person_id == people["secretary"].id)
+    seat = db.session.scalar(secretary_seats)
+    assert seat.branch_id == branch.id and seat.title == "secretary"
+    assert count(CommitteeSeat, CommitteeSeat.person_id == people["member"].id) == 0
+    assert {r.role for r in people["admin"].roles} == {"admin"}
+    assert people["admin"].roles[0].organization.parent_id is None
+    assert {r.organization.kind for r in people["liaison"].roles} == {OrgKind.PARTY_COMMITTEE}
+    assert count(AuditEvent) > 0  # seeded through the services, which audit
+
+
+@pytest.mark.parametrize("login", ["admin", "liaison", "secretary", "recorder", "member"])
+def test_each_demo_account_signs_in_and_sees_its_name(app, seeded, client, login):
+    name = db.session.scalar(sa.select(Person.name).where(Person.login == login))
+    response = client.post("/login", data={"login": login, "password": PASSWORD})
+    assert response.status_code == 302
+    if login == "secretary" and "roster.import_upload" not in app.view_functions:
+        pytest.xfail("the secretary's home links to the roster import view, not written yet")
+    page = client.get("/").get_data(as_text=True)
+    assert name in page
+
+
+def test_output_lists_the_accounts_and_password(seeded):
+    for login in ACCOUNTS:
+        assert login in seeded
+    assert PASSWORD in seeded
+    assert "省直机关工委" in seeded
+
+
+def test_running_twice_changes_nothing(app, seeded):
+    before = (kind_counts(), count(Person), count(CommitteeSeat), count(AuditEvent))
+    output = seed(app)
+    db.session.remove()
+    assert (kind_counts(), count(Person), count(CommitteeSeat), count(AuditEvent)) == before
+    assert "已存在" in output and "already exists" in output
+    assert PASSWORD in output and "member" in output
+
+
+def test_same_people_every_time(app, seeded):
+    first = db.session.scalars(sa.select(Person.name).order_by(Person.id)).all()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+    seed(app)
+    db.session.remove()
+    assert db.session.scalars(sa.select(Person.name).order_by(Person.id)).all() == first
+
+
+def test_custom_password_is_used(ctx):
+    result = ctx.test_cli_runner().invoke(args=["seed-demo", "--password", "another-secret"])
+    assert result.exit_code == 0, result.output
+    assert "another-secret" in result.output
+    rerun = ctx.test_cli_runner().invoke(args=["seed-demo"])
+    assert rerun.exit_code == 0
+    assert "密码已被修改" in rerun.output
+
+
+def test_refuses_when_a_demo_login_is_taken(ctx):
+    db.session.add(Person(name="某人", login="member"))
+    db.session.commit()
+    result = ctx.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "member" in result.output
+    db.session.remove()
+    assert count(Organization) == 0
