@@ -34,7 +34,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "note": ("备注",),
 }
 COLUMN = {key: names[0] for key, names in HEADERS.items()}
-EXAMPLE = {"name": "张三", "login": "zhangsan"}  # the template's sample row
+EXAMPLE = {"name": "张三", "login": "zhangsan", "email": "zhangsan@example.org"}  # the template's sample row
 _HEADER_LOOKUP = {n.lower(): key for key, names in HEADERS.items() for n in names}
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|[(（][^)）]*[)）]")
 

@@ -31,8 +31,7 @@ def _roster_sheet(sheet, groups: list[str]) -> None:
     _append(sheet, [COLUMN[k] for k in keys])
     sample = {"category": category_words()[0], "status": status_words()[0],
               "party_group": groups[0] if groups else "", "phone": "13800138000",
-              "email": "zhangsan@example.org", "joined_party_on": date(2010, 7, 1),
-              "note": "示例行，导入前请删除", **EXAMPLE}
+              "joined_party_on": date(2010, 7, 1), "note": "示例行，导入前请删除", **EXAMPLE}
     _append(sheet, [sample.get(k, "") for k in keys])
     for index, key in enumerate(keys, start=1):
         letter = sheet.cell(row=1, column=index).column_letter

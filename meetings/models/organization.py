@@ -19,7 +19,11 @@ class Organization(TimestampMixin, Base):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     kind: Mapped[OrgKind] = enum_column(OrgKind)
     name: Mapped[str] = mapped_column(sa.String(120))
-    path: Mapped[str] = mapped_column(sa.String(255), index=True, default="")
+    # Byte-order collation on PostgreSQL so the subtree range below uses the index whatever
+    # the database's locale (SQLite compares bytes already).
+    path: Mapped[str] = mapped_column(
+        sa.String(255).with_variant(sa.String(255, collation="C"), "postgresql"), index=True, default=""
+    )
     depth: Mapped[int] = mapped_column(default=0)
     sort_order: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -29,6 +33,15 @@ class Organization(TimestampMixin, Base):
     children: Mapped[list[Organization]] = relationship(
         back_populates="parent", order_by="(Organization.sort_order, Organization.id)"
     )
+
+    @classmethod
+    def in_subtree(cls, root: Organization):
+        """SQL condition "lies under ``root``" as an index range: ``/1/7/`` ≤ path < ``/1/70``.
+
+        '0' is the character after '/', so the range holds exactly the paths that start
+        with ``root.path`` — unlike LIKE, which most collations cannot serve from an index.
+        """
+        return sa.and_(cls.path >= root.path, cls.path < root.path[:-1] + "0")
 
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to this organization, itself included."""

@@ -16,7 +16,7 @@ class TreeError(ValueError):
 
 def subtree(root: Organization, *, include_inactive: bool = False) -> list[Organization]:
     """``root`` and everything under it, in path order (one indexed prefix query)."""
-    query = sa.select(Organization).where(Organization.path.startswith(root.path, autoescape=True))
+    query = sa.select(Organization).where(Organization.in_subtree(root))
     if not include_inactive:
         query = query.where(Organization.is_active.is_(True))
     return list(db.session.scalars(query.order_by(Organization.path)))

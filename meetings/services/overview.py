@@ -22,7 +22,7 @@ class ScopeSummary:
 
 def summarize(root: Organization) -> ScopeSummary:
     """Counts for ``root``'s subtree in two aggregate queries."""
-    in_scope = Organization.path.startswith(root.path, autoescape=True)
+    in_scope = Organization.in_subtree(root)
     kinds = db.session.execute(
         sa.select(Organization.kind, sa.func.count()).where(in_scope, Organization.is_active.is_(True))
         .group_by(Organization.kind)).all()

@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.Enum('committee', 'party_committee', 'general_branch', 'branch', 'party_group', name='orgkind', native_enum=False, length=24), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('path', sa.String(length=255), nullable=False),
+    sa.Column('path', sa.String(length=255).with_variant(sa.String(length=255, collation='C'), 'postgresql'), nullable=False),
     sa.Column('depth', sa.Integer(), nullable=False),
     sa.Column('sort_order', sa.Integer(), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("roster", __name__)
 
-from meetings.web.roster import officers, views  # noqa: E402,F401
+from meetings.web.roster import imports, officers, views  # noqa: E402,F401

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
-from meetings.domain.roster_import import COLUMN, ImportResult, RowError
+from meetings.domain.roster_import import COLUMN, MAX_ROWS, ImportResult, RowError
 from meetings.domain.terms import OrgKind
 from meetings.extensions import db
 from meetings.models import Organization
@@ -41,7 +41,7 @@ class UploadForm(FlaskForm):
 
 def _branch(branch_id: int) -> Organization:
     branch = load_or_404(Organization, branch_id)
-    if branch.kind != OrgKind.BRANCH:
+    if branch.kind != OrgKind.BRANCH or not branch.is_active:
         abort(404)
     authorize(current_user, Action.MANAGE_ROSTER, branch)
     return branch
@@ -84,7 +84,7 @@ def import_upload(branch_id: int):
             token = _store(branch, upload.filename, data)
             return redirect(url_for(".import_preview", branch_id=branch.id, token=token))
         form.file.errors.extend(_message(e) for e in result.errors)
-    return render_template("roster/import_upload.html", form=form, branch=branch)
+    return render_template("roster/import_upload.html", form=form, branch=branch, max_rows=MAX_ROWS)
 
 
 @bp.route("/branches/<int:branch_id>/import/<token>")
