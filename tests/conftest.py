@@ -3,7 +3,6 @@ import os
 
 import pytest
 import sqlalchemy as sa
-
 from flask.testing import FlaskClient
 
 from meetings import create_app

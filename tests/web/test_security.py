@@ -36,6 +36,7 @@ def strict_app(app):
     })
     yield strict
     with strict.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -76,4 +77,5 @@ def test_server_error_rolls_back_and_shows_chinese_page(app, world):
     assert "服务器出错了" in response.get_data(as_text=True)
     with fresh.app_context():
         assert db.session.scalar(sa.select(Person).where(Person.name == "半途写入")) is None
+        db.session.remove()  # give the connection back before the pool goes
         db.engine.dispose()
