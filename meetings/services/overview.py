@@ -3,9 +3,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from meetings.domain import tree
 from meetings.domain.terms import OrgKind, PersonCategory, PersonStatus, TransferStatus
 from meetings.extensions import db
-from meetings.models import Organization, Person, Transfer
+from meetings.models import CommitteeSeat, Organization, Person, Transfer
 
 
 @dataclass
@@ -53,4 +54,44 @@ def pending_transfers(branch: Organization) -> tuple[list[Transfer], list[Transf
     return incoming, outgoing
 
 
-FULL_CATEGORIES = (PersonCategory.FULL, PersonCategory.PROBATIONARY)
+
+@dataclass
+class UnitRow:
+    """One direct sub-unit of a scope with the counts an officer scans first."""
+
+    unit: Organization
+    branches: int = 0
+    without_committee: int = 0
+    members: int = 0
+    probationary: int = 0
+    not_expected: int = 0  # 流动 and 年老体弱: invited, but outside 应到
+
+
+def breakdown(root: Organization) -> list[UnitRow]:
+    """Counts per direct sub-unit of ``root`` in four queries, whatever the tree's size."""
+    in_scope = sa.and_(Organization.in_subtree(root), Organization.is_active.is_(True))
+    branches = db.session.execute(sa.select(Organization.id, Organization.path).where(
+        in_scope, Organization.kind == OrgKind.BRANCH)).all()
+    seated = set(db.session.scalars(sa.select(CommitteeSeat.branch_id).distinct()
+                                    .join(Organization, CommitteeSeat.branch_id == Organization.id)
+                                    .where(in_scope)))
+    people = db.session.execute(
+        sa.select(Organization.path, Person.category, Person.status, sa.func.count())
+        .join(Organization, Person.branch_id == Organization.id)
+        .where(in_scope, Person.status != PersonStatus.TRANSFERRED_OUT)
+        .group_by(Organization.path, Person.category, Person.status)).all()
+    per_path: dict[str, dict[str, int]] = {}
+    for branch_id, path in branches:
+        per_path[path] = {"branches": 1, "without_committee": int(branch_id not in seated)}
+    for path, category, status, count in people:
+        counters = per_path.setdefault(path, {})
+        for key, add in (("members", count),
+                         ("probationary", count if category == PersonCategory.PROBATIONARY else 0),
+                         ("not_expected", count if status in NOT_EXPECTED else 0)):
+            counters[key] = counters.get(key, 0) + add
+    totals = tree.roll_up(root.path, per_path)
+    children = [c for c in root.children if c.is_active]
+    return [UnitRow(unit=c, **totals.get(c.path, {})) for c in children]
+
+
+NOT_EXPECTED = (PersonStatus.AWAY, PersonStatus.EXEMPT)

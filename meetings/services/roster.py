@@ -79,7 +79,7 @@ def add_member(actor: Person | None, branch: Organization, fields: MemberFields)
     return person
 
 
-def update_member(actor: Person, person: Person, fields: MemberFields) -> None:
+def update_member(actor: Person, person: Person, fields: MemberFields) -> Person:
     """Edit a member's details, standing and party group; the change is audited."""
     if login_taken(fields.login, except_id=person.id):
         raise RosterError(_l("用户名已被使用。"), field="login")
@@ -88,6 +88,7 @@ def update_member(actor: Person, person: Person, fields: MemberFields) -> None:
     if after:
         audit.record(actor, "person.update", person, organization_id=person.branch_id,
                      before=before, after=after)
+    return person
 
 
 def set_status(actor: Person, person: Person, status: PersonStatus) -> None:

@@ -1,29 +1,44 @@
 """Error pages in the reader's language; a 500 rolls the session back first."""
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from meetings.extensions import db
 
-PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html",
-         413: "errors/413.html", 429: "errors/429.html"}
+# (title, explanation) per status; other 4xx codes share the 400 text.
+TEXTS = {
+    400: (_l("请求有误"), _l("提交的内容无法处理，请检查后重试。")),
+    403: (_l("没有权限"), _l("您没有查看或修改此内容的权限。如需访问，请联系本支部书记或机关工委。")),
+    404: (_l("页面不存在"), _l("您要找的页面不存在，或已被移除。")),
+    405: (_l("请求有误"), _l("这个地址不接受这种请求方式。")),
+    413: (_l("文件太大"), _l("上传的文件超过了 10 MB 的限制。")),
+    429: (_l("操作过于频繁"), _l("尝试次数过多，请稍等一分钟后再试。")),
+    500: (_l("服务器出错了"), _l("很抱歉，处理您的请求时出现了问题，未保存任何不完整的数据。"
+                              "请稍后重试；如果问题持续，请联系管理员。")),
+    "csrf": (_l("页面已过期"), _l("表单的安全校验已失效（可能页面停留过久）。请返回上一页，刷新后重新提交。")),
+}
+
+
+def _page(key, status: int):
+    title, message = TEXTS.get(key, TEXTS[400])
+    return render_template("errors/page.html", title=title, message=message), status
 
 
 def render_http_error(error: HTTPException):
-    """Known codes get their own page; others share the 400 page."""
-    template = PAGES.get(error.code or 500, "errors/400.html")
-    return render_template(template, error=error), error.code
+    """Known codes get their own words; others share the 400 text."""
+    return _page(error.code, error.code or 400)
 
 
 def render_csrf_error(error: CSRFError):
     """An expired or missing form token: ask to reload rather than blame the user."""
-    return render_template("errors/csrf.html", error=error), 400
+    return _page("csrf", 400)
 
 
 def render_server_error(error: Exception):
     """Undo whatever the request half-wrote, then apologise."""
     db.session.rollback()
-    return render_template("errors/500.html"), 500
+    return _page(500, 500)
 
 
 def init_app(app: Flask) -> None:

@@ -39,7 +39,8 @@ def set_language():
 def home():
     """One page per role: the committee's scope, the secretary's branch, the member's own."""
     roles = {r.role for r in active_roles(current_user)}
-    oversight = [overview.summarize(o) for o in scope_roots(current_user, Action.VIEW_OVERSIGHT)]
+    oversight = [(overview.summarize(o), overview.breakdown(o))
+                 for o in scope_roots(current_user, Action.VIEW_OVERSIGHT)]
     managed = [o for o in scope_roots(current_user, Action.MANAGE_ROSTER) if o.is_branch]
     secretary_panels = [_branch_panel(b) for b in managed]
     branch = current_user.branch

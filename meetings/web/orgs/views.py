@@ -39,6 +39,8 @@ def show(org_id: int):
     }
     if org.kind == OrgKind.BRANCH:
         context.update(_branch_context(org))
+    elif can(current_user, Action.VIEW_ROSTER, org):
+        context["breakdown"] = overview.breakdown(org)
     return render_template("orgs/show.html", **context)
 
 

@@ -26,6 +26,23 @@ def _fields(form: MemberForm) -> roster.MemberFields:
         joined_party_on=form.joined_party_on.data, note=(form.note.data or "").strip() or None)
 
 
+def _save(form: MemberForm, change) -> Person | None:
+    """Run ``change`` (returning the person), set the password if typed, commit once.
+
+    A refused change is rolled back and its message shown next to the field it concerns.
+    """
+    try:
+        person = change()
+        if form.password.data:
+            accounts.set_password(current_user, person, form.password.data)
+    except roster.RosterError as error:
+        db.session.rollback()
+        getattr(form, error.field or "name").errors.append(str(error))
+        return None
+    db.session.commit()
+    return person
+
+
 @bp.route("/branches/<int:branch_id>/members/new", methods=["GET", "POST"])
 @login_required
 def add(branch_id: int):
@@ -35,15 +52,8 @@ def add(branch_id: int):
     form = MemberForm()
     form.party_group_id.choices = _group_choices(branch)
     if form.validate_on_submit():
-        try:
-            person = roster.add_member(current_user, branch, _fields(form))
-            if form.password.data:
-                accounts.set_password(current_user, person, form.password.data)
-        except roster.RosterError as error:
-            db.session.rollback()
-            getattr(form, error.field or "name").errors.append(str(error))
-        else:
-            db.session.commit()
+        person = _save(form, lambda: roster.add_member(current_user, branch, _fields(form)))
+        if person is not None:
             flash(_("已添加 %(name)s。", name=person.name), "success")
             return redirect(url_for("orgs.show", org_id=branch.id))
     return render_template("roster/member_form.html", form=form, branch=branch, person=None)
@@ -72,15 +82,7 @@ def edit(person_id: int):
         form.category.data, form.status.data = subject.category.value, subject.status.value
         form.party_group_id.data = subject.party_group_id
     if form.validate_on_submit():
-        try:
-            roster.update_member(current_user, subject, _fields(form))
-            if form.password.data:
-                accounts.set_password(current_user, subject, form.password.data)
-        except roster.RosterError as error:
-            db.session.rollback()
-            getattr(form, error.field or "name").errors.append(str(error))
-        else:
-            db.session.commit()
+        if _save(form, lambda: roster.update_member(current_user, subject, _fields(form))):
             flash(_("已保存 %(name)s 的信息。", name=subject.name), "success")
             return redirect(url_for("roster.person", person_id=subject.id))
     return render_template("roster/member_form.html", form=form, branch=subject.branch, person=subject)
