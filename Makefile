@@ -43,7 +43,7 @@ test-e2e: $(VENV)/.dev translations
 	$(BIN)/pytest -m e2e
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check meetings tests bench
+	$(BIN)/ruff check meetings tests bench scripts migrations/env.py
 
 ## i18n-extract: refresh the English catalog from the Chinese source strings
 i18n-extract: $(VENV)/.dev

@@ -51,11 +51,11 @@ def add(branch_id: int):
     authorize(current_user, Action.MANAGE_ROSTER, branch)
     form = MemberForm()
     form.party_group_id.choices = _group_choices(branch)
-    if form.validate_on_submit():
-        person = _save(form, lambda: roster.add_member(current_user, branch, _fields(form)))
-        if person is not None:
-            flash(_("已添加 %(name)s。", name=person.name), "success")
-            return redirect(url_for("orgs.show", org_id=branch.id))
+    person = form.validate_on_submit() and _save(
+        form, lambda: roster.add_member(current_user, branch, _fields(form)))
+    if person:
+        flash(_("已添加 %(name)s。", name=person.name), "success")
+        return redirect(url_for("orgs.show", org_id=branch.id))
     return render_template("roster/member_form.html", form=form, branch=branch, person=None)
 
 
@@ -81,10 +81,11 @@ def edit(person_id: int):
     if request.method == "GET":
         form.category.data, form.status.data = subject.category.value, subject.status.value
         form.party_group_id.data = subject.party_group_id
-    if form.validate_on_submit():
-        if _save(form, lambda: roster.update_member(current_user, subject, _fields(form))):
-            flash(_("已保存 %(name)s 的信息。", name=subject.name), "success")
-            return redirect(url_for("roster.person", person_id=subject.id))
+    saved = form.validate_on_submit() and _save(
+        form, lambda: roster.update_member(current_user, subject, _fields(form)))
+    if saved:
+        flash(_("已保存 %(name)s 的信息。", name=subject.name), "success")
+        return redirect(url_for("roster.person", person_id=subject.id))
     return render_template("roster/member_form.html", form=form, branch=subject.branch, person=subject)
 
 
