@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=os.path.join(ROOT, "static"),
     )
     load_config(app, test_config)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
@@ -38,6 +39,18 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = cfg.load_secret_key(app.instance_path)
+
+
+def register_converters(app: Flask) -> None:
+    """``<int:id>`` stops at the database's integer range, so a huge id is a 404, not a 500."""
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseId(IntegerConverter):
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseId
 
 
 def register_extensions(app: Flask) -> None:

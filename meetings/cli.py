@@ -5,7 +5,7 @@ from flask import Flask
 
 from meetings.domain.terms import OrgKind, Role
 from meetings.extensions import db
-from meetings.models import Organization, Person
+from meetings.models import Organization
 from meetings.services import accounts, orgs, roster
 
 
@@ -19,9 +19,7 @@ def create_user_command(login: str, name: str, password: str, admin_of: int | No
     if roster.login_taken(login):
         raise click.ClickException(f"login {login!r} is taken")
     org = _admin_scope(admin_of)
-    person = Person(name=name, login=login)
-    db.session.add(person)
-    accounts.set_password(None, person, password)
+    person = accounts.create_officer(None, name=name, login=login, password=password)
     roster.assign_role(None, person, org, Role.ADMIN)
     db.session.commit()
     click.echo(f"created {login} as admin of {org.name} (id {org.id})")

@@ -80,3 +80,18 @@ def parse_category(raw: str | None) -> PersonCategory | None:
 def parse_status(raw: str | None) -> PersonStatus | None:
     """正常 / 流动 / 年老体弱 / 转出 (blank means 正常) → the status, or None."""
     return _parse(STATUS_WORDS, raw)
+
+
+def has_control_characters(text: str, *, multiline: bool = False) -> bool:
+    """NUL, bidi overrides and other invisible controls: never wanted in a name or note.
+
+    They break exports and spreadsheets, can disguise text (U+202E), and PostgreSQL
+    refuses NUL outright. Newlines and tabs are fine in multi-line fields.
+    """
+    allowed = "\r\n\t" if multiline else ""
+    for ch in text:
+        if ch in allowed:
+            continue
+        if ord(ch) < 32 or ord(ch) == 127 or 0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069:
+            return True
+    return False

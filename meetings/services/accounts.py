@@ -42,3 +42,14 @@ def set_password(actor: Person | None, person: Person, password: str) -> None:
     """An administrator's (or the CLI's) reset of someone's password."""
     person.password_hash = hash_password(password)
     audit.record(actor, "password.set", person)
+
+
+def create_officer(actor: Person | None, *, name: str, login: str, password: str,
+                   email: str | None = None, phone: str | None = None) -> Person:
+    """An account for committee staff (工委 officers, liaisons) who belong to no branch here."""
+    person = Person(name=name.strip(), login=login, email=email, phone=phone)
+    db.session.add(person)
+    db.session.flush()
+    person.password_hash = hash_password(password)
+    audit.record(actor, "person.create_officer", person, after={"name": person.name, "login": login})
+    return person

@@ -141,9 +141,9 @@ class _Builder:
 
     def add_officer(self, account: data.AccountSpec) -> None:
         """工委 staff hold no branch seat here; created as ``flask create-user`` does."""
-        person = Person(name=account.name, login=account.login, phone=self.phone(),
-                        email=f"{account.login}@example.org")
-        db.session.add(person)
+        person = accounts.create_officer(None, name=account.name, login=account.login,
+                                         password=self.password, phone=self.phone(),
+                                         email=f"{account.login}@example.org")
         self.grant(account, person)
 
     def grant(self, account: data.AccountSpec, person: Person) -> None:

@@ -214,6 +214,13 @@ def committee(branch: Organization) -> list[CommitteeSeat]:
     return sorted(seats, key=lambda s: order.index(s.title))
 
 
+def role_holders(org: Organization) -> list[RoleAssignment]:
+    """Role assignments made on this very unit, by role then name."""
+    return list(db.session.scalars(
+        sa.select(RoleAssignment).join(Person, RoleAssignment.person_id == Person.id)
+        .where(RoleAssignment.organization_id == org.id).order_by(RoleAssignment.role, Person.name)))
+
+
 def members(branch: Organization) -> list[Person]:
     """Everyone on the branch roster (all statuses), by party group then name."""
     return list(db.session.scalars(

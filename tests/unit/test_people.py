@@ -37,3 +37,10 @@ def test_category_words(raw, expected):
     ("转出", PersonStatus.TRANSFERRED_OUT), ("休假", None)])
 def test_status_words(raw, expected):
     assert people.parse_status(raw) == expected
+
+
+@pytest.mark.parametrize("text, multiline, bad", [
+    ("张三", False, False), ("a\x00b", False, True), ("\u202egnp.exe", False, True),
+    ("line one\nline two", True, False), ("line one\nline two", False, True), ("tab\there", True, False)])
+def test_control_characters_are_detected(text, multiline, bad):
+    assert people.has_control_characters(text, multiline=multiline) is bad

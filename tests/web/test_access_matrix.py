@@ -28,6 +28,9 @@ MATRIX = {
     "orgs.edit": ("GET", {"admin"}),
     "orgs.deactivate": ("POST", {"admin"}),
     "orgs.reactivate": ("POST", {"admin"}),
+    "orgs.roles": ("GET", {"admin"}),
+    "orgs.grant_role": ("POST", {"admin"}),
+    "orgs.create_officer": ("POST", {"admin"}),
     "roster.add": ("GET", {"admin", "secretary"}),
     "roster.person": ("GET", {"admin", "liaison", "secretary", "recorder"}),
     "roster.edit": ("GET", {"admin", "secretary"}),
@@ -44,6 +47,8 @@ MATRIX = {
     "roster.import_preview": ("GET", {"admin", "secretary"}),
     "roster.import_confirm": ("POST", {"admin", "secretary"}),
 }
+# Committee roles live above the branch: these take the party committee 党委A as org_id.
+UNIT_ROLE_ENDPOINTS = {"orgs.roles", "orgs.grant_role", "orgs.create_officer"}
 # Routes whose object is looked up after the permission check: allowed roles may get a 404.
 MAY_BE_MISSING = {"roster.import_preview", "roster.import_confirm"}
 
@@ -57,6 +62,8 @@ def _url_args(world, rule) -> dict:
     values = {"org_id": world.a1.id, "branch_id": world.a1.id, "person_id": world["secretary"].id,
               "transfer_id": transfer.id, "grant_id": grant.id, "seat_id": seat.id,
               "token": "Zm9vYmFyYmF6cXV4cXV1eA"}
+    if rule.endpoint in UNIT_ROLE_ENDPOINTS:
+        values["org_id"] = world.pc_a.id  # committee roles live above the branch
     return {name: values[name] for name in rule.arguments}
 
 

@@ -29,7 +29,8 @@ def empty_database(tmp_path):
 
 
 def test_upgrade_matches_models_and_downgrades_cleanly(empty_database):
-    app = create_app({"TESTING": True, "DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_database, "SECRET_KEY": "x",
+                      "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:

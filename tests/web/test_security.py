@@ -5,7 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from meetings import create_app
-from meetings.extensions import db
+from meetings.config import DefaultConfig
+from meetings.extensions import db, limiter
 from meetings.models import Person
 from tests.builders import PASSWORD
 
@@ -29,15 +30,17 @@ def test_pages_load_nothing_from_outside(client, auth, world):
 
 @pytest.fixture
 def strict_app(app):
-    """The same database, with CSRF and the login rate limit switched on."""
-    strict = create_app({
-        "TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "s",
-        "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute",
-    })
-    yield strict
-    with strict.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    """The test app with CSRF and a tight login rate limit switched on, restored afterwards.
+
+    The limiter is one object for the process, so it is toggled here rather than given
+    to a second app (whose settings would leak into every later test).
+    """
+    app.config.update(WTF_CSRF_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    limiter.enabled = True
+    yield app
+    limiter.reset()
+    limiter.enabled = False
+    app.config.update(WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMIT=DefaultConfig.LOGIN_RATE_LIMIT)
 
 
 def test_forms_without_csrf_token_are_refused(strict_app, world):
@@ -64,7 +67,7 @@ def test_unknown_page_is_a_chinese_404(client, world):
 
 def test_server_error_rolls_back_and_shows_chinese_page(app, world):
     fresh = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "s",
-                        "PROPAGATE_EXCEPTIONS": False})
+                        "PROPAGATE_EXCEPTIONS": False, "RATELIMIT_ENABLED": False})
 
     @fresh.get("/_boom_test")
     def _boom():

@@ -1,19 +1,20 @@
 """Forms for signing in and changing one's password."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from meetings.web.forms import Form
 
 MIN_PASSWORD = 10
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名。"))])
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。"))])
     remember = BooleanField(_l("在这台设备上记住我"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码。"))])
     new = PasswordField(
         _l("新密码"),

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
-from meetings.web.orgs import views  # noqa: E402,F401
+from meetings.web.orgs import roles, views  # noqa: E402,F401

@@ -36,6 +36,7 @@ def show(org_id: int):
         "ancestors": _ancestors(org),
         "children": [c for c in org.children if c.is_active or can(current_user, Action.MANAGE_ORG, org)],
         "may": {a.name: can(current_user, a, org) for a in Action},
+        "officers": roster.role_holders(org),
     }
     if org.kind == OrgKind.BRANCH:
         context.update(_branch_context(org))

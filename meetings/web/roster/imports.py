@@ -14,7 +14,6 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from meetings.domain.roster_import import COLUMN, MAX_ROWS, ImportResult, RowError
@@ -23,6 +22,7 @@ from meetings.extensions import db
 from meetings.models import Organization
 from meetings.policy import Action
 from meetings.services import roster_import
+from meetings.web.forms import Form
 from meetings.web.roster import bp
 from meetings.web.util import authorize, load_or_404
 
@@ -33,7 +33,7 @@ TEMPLATE_NAME = "党员名册模板.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("名册文件"), render_kw={"accept": ".xlsx,.csv"}, validators=[
         FileRequired(_l("请选择要导入的文件。")),
         FileAllowed(EXTENSIONS, _l("只能导入 .xlsx 或 .csv 文件。"))])

@@ -1,5 +1,4 @@
 """Branch roles (书记/组织委员, 记录员) and branch committee seats (支委)."""
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -32,9 +31,7 @@ def _forms(branch: Organization) -> tuple[RoleForm, SeatForm]:
 
 
 def _page(branch: Organization, role_form: RoleForm, seat_form: SeatForm, status: int = 200):
-    grants = db.session.scalars(sa.select(RoleAssignment).where(
-        RoleAssignment.organization_id == branch.id).order_by(RoleAssignment.role)).all()
-    return render_template("roster/officers.html", branch=branch, grants=grants,
+    return render_template("roster/officers.html", branch=branch, grants=roster.role_holders(branch),
                            seats=roster.committee(branch), role_form=role_form,
                            seat_form=seat_form), status
 
@@ -103,11 +100,13 @@ def revoke_role(grant_id: int):
     authorize(current_user, Action.ASSIGN_ROLES, grant.organization)
     if not can_grant_role(current_user, grant.role, grant.organization):
         abort(403)
-    branch_id = grant.organization_id
+    org = grant.organization
     roster.revoke_role(current_user, grant)
     db.session.commit()
     flash(_("角色已收回。"), "success")
-    return redirect(url_for("roster.officers", branch_id=branch_id))
+    if org.kind == OrgKind.BRANCH:
+        return redirect(url_for("roster.officers", branch_id=org.id))
+    return redirect(url_for("orgs.roles", org_id=org.id))
 
 
 @bp.route("/seats/<int:seat_id>/remove", methods=["POST"])

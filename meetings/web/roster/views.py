@@ -1,5 +1,5 @@
 """Adding and editing members, their standing and transfers between branches."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -26,6 +26,14 @@ def _fields(form: MemberForm) -> roster.MemberFields:
         joined_party_on=form.joined_party_on.data, note=(form.note.data or "").strip() or None)
 
 
+def _roster_member(person_id: int) -> Person:
+    """A person on some branch's roster; committee staff without a branch have no roster card."""
+    person = load_or_404(Person, person_id)
+    if person.branch is None:
+        abort(404)
+    return person
+
+
 def _save(form: MemberForm, change) -> Person | None:
     """Run ``change`` (returning the person), set the password if typed, commit once.
 
@@ -49,6 +57,8 @@ def add(branch_id: int):
     """Add one member to a branch roster."""
     branch = load_or_404(Organization, branch_id)
     authorize(current_user, Action.MANAGE_ROSTER, branch)
+    if branch.kind != OrgKind.BRANCH:
+        abort(404)
     form = MemberForm()
     form.party_group_id.choices = _group_choices(branch)
     person = form.validate_on_submit() and _save(
@@ -74,7 +84,7 @@ def person(person_id: int):
 @login_required
 def edit(person_id: int):
     """Edit a member's details, category, standing, party group, login and password."""
-    subject = load_or_404(Person, person_id)
+    subject = _roster_member(person_id)
     authorize(current_user, Action.EDIT_PERSON, subject)
     form = MemberForm(obj=subject)
     form.party_group_id.choices = _group_choices(subject.branch)
@@ -93,7 +103,7 @@ def edit(person_id: int):
 @login_required
 def set_status(person_id: int):
     """One-click 流动 / 年老体弱 / 转出 / 恢复正常 from the member's card."""
-    subject = load_or_404(Person, person_id)
+    subject = _roster_member(person_id)
     authorize(current_user, Action.EDIT_PERSON, subject)
     try:
         status = PersonStatus(request.form.get("status", ""))
@@ -110,7 +120,7 @@ def set_status(person_id: int):
 @login_required
 def transfer(person_id: int):
     """Start 组织关系转接 to another branch anywhere in the tree."""
-    subject = load_or_404(Person, person_id)
+    subject = _roster_member(person_id)
     authorize(current_user, Action.MANAGE_ROSTER, subject.branch)
     form = TransferForm()
     root = db.session.get(Organization, subject.branch.ancestor_ids()[0])
