@@ -1,4 +1,5 @@
 """Builders for test data: a small but complete organization tree with every role."""
+import io
 from dataclasses import dataclass, field
 
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
@@ -84,3 +85,18 @@ def make_world() -> World:
     roster.set_committee_seat(None, w.a1, w["secretary"], CommitteeTitle.SECRETARY)
     db.session.flush()
     return w
+
+
+ROSTER_HEADER = ["姓名", "类别", "党小组", "手机", "邮箱", "用户名"]
+
+
+def roster_xlsx(*rows: list, header: list = ROSTER_HEADER) -> bytes:
+    """A real .xlsx roster with the Chinese header row and the given rows."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (header, *rows):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

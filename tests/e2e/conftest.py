@@ -111,6 +111,7 @@ def live_server(app, request):
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": False,
         "SECRET_KEY": "e2e",
+        "IMPORT_FOLDER": str(request.getfixturevalue("tmp_path") / "imports"),
     })
     server = make_server("127.0.0.1", 0, site, threaded=True)
     live = LiveServer(url=f"http://127.0.0.1:{server.server_port}")

@@ -44,3 +44,12 @@ def test_status_words(raw, expected):
     ("line one\nline two", True, False), ("line one\nline two", False, True), ("tab\there", True, False)])
 def test_control_characters_are_detected(text, multiline, bad):
     assert people.has_control_characters(text, multiline=multiline) is bad
+
+
+def test_role_and_committee_title_of_the_same_value_keep_their_own_labels(app):
+    from meetings.domain.terms import CommitteeTitle, Role
+    from meetings.web.labels import label
+
+    with app.test_request_context():
+        assert str(label(Role.SECRETARY)) == "书记/组织委员"
+        assert str(label(CommitteeTitle.SECRETARY)) == "书记"

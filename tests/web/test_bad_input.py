@@ -9,7 +9,6 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -18,6 +17,7 @@ from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment
 from meetings.services import roster
 from tests.builders import make_person
+from tests.builders import roster_xlsx as xlsx
 
 RAW_SCRIPT = "<script>alert(1)</script>"
 HOSTILE = {
@@ -40,7 +40,6 @@ KEY_TABLES = ("person", "organization", "role_assignment", "committee_seat", "tr
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MISSING = 999_999
 TOKEN = "Zm9vYmFyYmF6cXV4cXV1eA"
-HEADER = ["姓名", "类别", "党小组", "手机", "邮箱", "用户名"]
 
 
 def _rules():
@@ -57,13 +56,6 @@ ID_RULES = sorted({r.endpoint for r in RULES if r.arguments - {"token"}})
 # ---- helpers ------------------------------------------------------------------------------
 
 
-def xlsx(*rows: list) -> bytes:
-    book = openpyxl.Workbook()
-    for row in (HEADER, *rows):
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 # One good row and one bad row: previewed with errors, refused on confirmation.

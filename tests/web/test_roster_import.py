@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from meetings.domain.terms import PersonCategory
 from meetings.extensions import db
 from meetings.models import AuditEvent, Person
-
-HEADER = ["姓名", "类别", "党小组", "手机", "邮箱", "用户名"]
+from tests.builders import roster_xlsx as xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -20,13 +19,6 @@ def import_folder(app, tmp_path, monkeypatch):
     return tmp_path
 
 
-def xlsx(*rows: list) -> bytes:
-    book = openpyxl.Workbook()
-    for row in (HEADER, *rows):
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 GOOD = xlsx(["孙一", "正式党员", "第一党小组", 13800138000.0, "sun@example.org", "sunyi"],
