@@ -1,4 +1,7 @@
-"""Writing the audit trail (who did what to which object)."""
+"""Writing and reading the audit trail (who did what to which object)."""
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
 from meetings.extensions import db
 from meetings.models import AuditEvent, Person
 
@@ -43,3 +46,14 @@ def plain(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
+
+
+def history(*, person_id: int | None = None, organization_id: int | None = None,
+            limit: int = 20) -> list[AuditEvent]:
+    """Latest events about one person, or recorded against one unit, newest first."""
+    query = sa.select(AuditEvent).options(selectinload(AuditEvent.actor))
+    if person_id is not None:
+        query = query.where(AuditEvent.object_type == "person", AuditEvent.object_id == person_id)
+    if organization_id is not None:
+        query = query.where(AuditEvent.organization_id == organization_id)
+    return list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))

@@ -5,7 +5,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
-from meetings.web.labels import label
+from meetings.web.labels import action_label, change_summary, label
 
 LANG_COOKIE = "lang"
 # CLDR patterns: Chinese reads "2026年7月1日 星期三 14:30" (DESIGN §9).
@@ -47,6 +47,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["dt"] = datetime_filter
     app.jinja_env.filters["d"] = date_filter
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals["change_summary"] = change_summary
 
     @app.context_processor
     def inject_language() -> dict:

@@ -59,3 +59,64 @@ def choices(enum_cls, members=None) -> list[SelectChoice]:
 def options(pairs) -> list[SelectChoice]:
     """Options of a select field from (value, label) pairs."""
     return [SelectChoice(value, text) for value, text in pairs]
+
+
+# What each audit action means, for the 变更记录 lists.
+ACTIONS = {
+    "org.create": _l("新建组织"),
+    "org.rename": _l("重命名"),
+    "org.move": _l("调整隶属关系"),
+    "org.deactivate": _l("撤销组织"),
+    "org.reactivate": _l("恢复组织"),
+    "person.create": _l("加入名册"),
+    "person.create_officer": _l("开通工委干部账号"),
+    "person.update": _l("修改信息"),
+    "person.status": _l("变更状态"),
+    "password.change": _l("本人修改密码"),
+    "password.set": _l("设置密码"),
+    "role.assign": _l("分配角色"),
+    "role.revoke": _l("收回角色"),
+    "committee.seat": _l("任命支委"),
+    "committee.unseat": _l("免去支委"),
+    "transfer.request": _l("发起组织关系转接"),
+    "transfer.accepted": _l("接收转入党员"),
+    "transfer.declined": _l("退回转接"),
+    "transfer.cancel": _l("撤回转接"),
+    "roster.import": _l("导入名册"),
+}
+
+
+def action_label(action: str) -> str:
+    """The translated description of an audit action."""
+    return ACTIONS.get(action, action)
+
+FIELDS = {
+    "name": _l("姓名/名称"), "category": _l("类别"), "status": _l("状态"), "phone": _l("手机"),
+    "email": _l("邮箱"), "party_group_id": _l("党小组"), "login": _l("用户名"),
+    "joined_party_on": _l("入党日期"), "note": _l("备注"),
+}
+# Fields whose old and new values are plain names, safe and useful to show in full.
+SHOWN_IN_FULL = ("name", "parent", "person", "from", "to", "title", "role", "status")
+VALUE_ENUMS = {"role": Role, "title": CommitteeTitle, "status": PersonStatus}
+
+
+def _shown(key: str, value) -> str:
+    enum_cls = VALUE_ENUMS.get(key)
+    if enum_cls is not None and value in {m.value for m in enum_cls}:
+        return str(label(enum_cls(value)))
+    return "—" if value is None else str(value)
+
+
+def change_summary(before: dict | None, after: dict | None) -> str:
+    """One line for a history list: "旧 → 新" for names, else which fields changed."""
+    before, after = before or {}, after or {}
+    parts = []
+    for key in SHOWN_IN_FULL:
+        if key in after and key in before:
+            parts.append(f"{_shown(key, before[key])} → {_shown(key, after[key])}")
+        elif key in after or key in before:
+            parts.append(_shown(key, after.get(key, before.get(key))))
+    changed = [str(FIELDS[k]) for k in after if k in FIELDS and k not in SHOWN_IN_FULL and k in before]
+    if changed:
+        parts.append("、".join(changed))
+    return "；".join(parts)

@@ -112,3 +112,23 @@ def test_secretary_grants_recorder_but_not_admin(client, auth, world):
     response = client.post(f"/branches/{world.a1.id}/officers/roles",
                            data={"role-person_id": world["member"].id, "role-role": "admin"})
     assert response.status_code == 400
+
+
+def test_person_card_shows_who_changed_what(client, auth, world):
+    auth.login("secretary")
+    client.post(f"/people/{world['member'].id}/status", data={"status": "away"})
+    client.post(f"/people/{world['member'].id}/edit",
+                data=NEW_MEMBER | {"name": "刘党员", "category": "full"})
+    page = client.get(f"/people/{world['member'].id}").get_data(as_text=True)
+    assert "变更记录" in page and "张书记" in page
+    assert "正常 → 流动党员" in page and "手机" in page
+    auth.logout()
+    auth.login("member")
+    assert "变更记录" not in client.get(f"/people/{world['member'].id}").get_data(as_text=True)
+
+
+def test_unit_page_shows_its_history_to_managers(client, auth, world):
+    auth.login("admin")
+    client.post(f"/orgs/{world.a2.id}/edit", data={"name": "规划处第一党支部", "parent_id": world.pc_a.id})
+    page = client.get(f"/orgs/{world.a2.id}").get_data(as_text=True)
+    assert "规划处党支部 → 规划处第一党支部" in page

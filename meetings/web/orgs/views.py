@@ -7,7 +7,7 @@ from meetings.domain.terms import ALLOWED_CHILDREN, OrgKind
 from meetings.extensions import db
 from meetings.models import Organization
 from meetings.policy import Action, can, scope_roots
-from meetings.services import orgs, overview, roster
+from meetings.services import audit, orgs, overview, roster
 from meetings.web.labels import choices, options
 from meetings.web.orgs import bp
 from meetings.web.orgs.forms import CreateOrgForm, EditOrgForm
@@ -37,6 +37,8 @@ def show(org_id: int):
         "children": [c for c in org.children if c.is_active or can(current_user, Action.MANAGE_ORG, org)],
         "may": {a.name: can(current_user, a, org) for a in Action},
         "officers": roster.role_holders(org),
+        "history": audit.history(organization_id=org.id) if can(current_user, Action.MANAGE_ROSTER, org)
+        else None,
     }
     if org.kind == OrgKind.BRANCH:
         context.update(_branch_context(org))

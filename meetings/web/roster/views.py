@@ -7,7 +7,7 @@ from meetings.domain.terms import OrgKind, PersonCategory, PersonStatus
 from meetings.extensions import db
 from meetings.models import Organization, Person, Transfer
 from meetings.policy import Action, can
-from meetings.services import accounts, orgs, roster
+from meetings.services import accounts, audit, orgs, roster
 from meetings.web.labels import label, options
 from meetings.web.roster import bp
 from meetings.web.roster.forms import MemberForm, TransferForm
@@ -76,7 +76,8 @@ def person(person_id: int):
     subject = load_or_404(Person, person_id)
     authorize(current_user, Action.VIEW_PERSON, subject)
     may_manage = subject.branch is not None and can(current_user, Action.MANAGE_ROSTER, subject.branch)
-    return render_template("roster/person.html", subject=subject, may_manage=may_manage,
+    history = audit.history(person_id=subject.id) if may_manage else None
+    return render_template("roster/person.html", subject=subject, may_manage=may_manage, history=history,
                            transfer=roster.pending_transfer(subject), PersonStatus=PersonStatus)
 
 
