@@ -18,7 +18,7 @@ from meetings.domain.terms import OrgKind
 from meetings.extensions import db
 from meetings.models import Organization
 from meetings.services import orgs
-from tests.builders import make_world
+from tests.builders import RELAXED_LIMITS, make_world
 
 UNITS, BRANCHES, GROUPS = 120, 25, 3
 
@@ -55,7 +55,7 @@ def timed(fn, units) -> tuple[float, int]:
 def main() -> None:
     url = os.environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.db")
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench",
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, **RELAXED_LIMITS})
     with app.app_context():
         db.drop_all()
         db.create_all()

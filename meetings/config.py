@@ -23,7 +23,8 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per address and login
+    LOGIN_IP_RATE_LIMIT = "300 per minute"  # per address, whatever the login
     MINUTES_LATE_DAYS = 7
     BASE_URL = "http://127.0.0.1:5000"
     SMTP_URL = None

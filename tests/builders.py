@@ -100,3 +100,7 @@ def roster_xlsx(*rows: list, header: list = ROSTER_HEADER) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+# Flask-Limiter is one object per process and every init_app rewrites its switch, so
+# test apps keep it on and lift the limits instead; tests of the limit lower them again.
+RELAXED_LIMITS = {"LOGIN_RATE_LIMIT": "10000 per minute", "LOGIN_IP_RATE_LIMIT": "10000 per minute"}

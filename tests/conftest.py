@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from meetings import create_app
 from meetings.extensions import db
-from tests.builders import PASSWORD, make_world
+from tests.builders import PASSWORD, RELAXED_LIMITS, make_world
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 
@@ -44,7 +44,7 @@ def app(tmp_path_factory):
         "DATABASE_URL": database_url(tmp_path_factory),
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
+        **RELAXED_LIMITS,
         "SERVER_NAME": "orglife.test",
     })
     app.test_client_class = FreshContextClient

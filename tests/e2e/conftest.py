@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 
 from meetings import create_app
 from meetings.extensions import db
-from tests.builders import PASSWORD, make_world
+from tests.builders import PASSWORD, RELAXED_LIMITS, make_world
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -109,7 +109,7 @@ def live_server(app, request):
         "DATABASE_URL": url,
         "SQLALCHEMY_ENGINE_OPTIONS": options,
         "WTF_CSRF_ENABLED": True,
-        "RATELIMIT_ENABLED": False,
+        **RELAXED_LIMITS,
         "SECRET_KEY": "e2e",
         "IMPORT_FOLDER": str(request.getfixturevalue("tmp_path") / "imports"),
     })

@@ -9,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 
 from meetings import create_app
 from meetings.extensions import db
+from tests.builders import RELAXED_LIMITS
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def empty_database(tmp_path):
 
 def test_upgrade_matches_models_and_downgrades_cleanly(empty_database):
     app = create_app({"TESTING": True, "DATABASE_URL": empty_database, "SECRET_KEY": "x",
-                      "RATELIMIT_ENABLED": False})
+                      **RELAXED_LIMITS})
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:

@@ -1,6 +1,7 @@
 """Sign-in, sign-out, change password."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from meetings.extensions import db, limiter
@@ -14,8 +15,19 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_ip_limit() -> str:
+    return current_app.config["LOGIN_IP_RATE_LIMIT"]
+
+
+def _attempt_key() -> str:
+    """Address and login together: guessing one account's password is slowed down, while a
+    whole office behind one proxy can still sign in at nine o'clock."""
+    return f"{get_remote_address()}|{request.form.get('login', '').strip().lower()}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_attempt_key)
+@limiter.limit(_login_ip_limit, methods=["POST"])
 def login():
     """Sign in with login and password; 'remember me' keeps a long-lived cookie."""
     if current_user.is_authenticated:
