@@ -14,7 +14,7 @@ def fresh(model, oid):
 def test_tree_page_shows_the_whole_scope_to_admin(client, auth, world):
     auth.login("admin")
     page = client.get("/orgs").get_data(as_text=True)
-    for name in ("省直机关工委", "综合党总支", "预算处党支部", "第二党小组"):
+    for name in ("省直机关工委", "综合党总支", "预算处党支部"):
         assert name in page
 
 
@@ -94,3 +94,12 @@ def test_root_cannot_be_deactivated(client, auth, world):
     client.post(f"/orgs/{world.root.id}/deactivate")
     assert fresh(Organization, world.root.id).is_active
     assert fresh(Organization, world.root.id).kind == OrgKind.COMMITTEE
+
+
+def test_tree_stops_at_branches_above_a_branch_but_not_within_one(client, auth, world):
+    auth.login("admin")
+    assert "第二党小组" not in client.get("/orgs").get_data(as_text=True)
+    auth.logout()
+    auth.login("secretary")
+    page = client.get("/orgs").get_data(as_text=True)
+    assert "第二党小组" in page and "规划处党支部" not in page

@@ -17,11 +17,18 @@ from meetings.web.util import authorize, load_or_404
 @bp.route("")
 @login_required
 def tree():
-    """Every unit the viewer may see, as a tree (inactive ones shown to managers)."""
+    """Every unit the viewer may see, as a tree (inactive ones shown to managers).
+
+    Above a single branch the tree stops at branches: a province has ~9,000 party groups,
+    and each branch page lists its own.
+    """
     forests = []
     for root in scope_roots(current_user, Action.VIEW_ORG):
         show_inactive = can(current_user, Action.MANAGE_ORG, root)
-        forests.append(orgs.nest(orgs.subtree(root, include_inactive=show_inactive)))
+        units = orgs.subtree(root, include_inactive=show_inactive)
+        if root.kind != OrgKind.BRANCH:
+            units = [u for u in units if u.kind != OrgKind.PARTY_GROUP]
+        forests.append(orgs.nest(units))
     return render_template("orgs/tree.html", forests=forests)
 
 
