@@ -124,6 +124,11 @@ def can_grant_role(actor: Person, role: Role, org: Organization) -> bool:
     return Role.SECRETARY in roles and role in SECRETARY_GRANTABLE and org.kind == OrgKind.BRANCH
 
 
+def is_own_admin_grant(actor: Person, grant: RoleAssignment) -> bool:
+    """Admins may not drop their own admin role: the tree could be left with no administrator."""
+    return grant.person_id == actor.id and grant.role == Role.ADMIN
+
+
 def scope_roots(person: Person, action: Action) -> list[Organization]:
     """Top-most organizations where ``person`` may do ``action`` (for listings and trees)."""
     roots = [r.organization for r in active_roles(person) if action in ROLE_ACTIONS[r.role]]

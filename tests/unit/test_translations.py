@@ -56,9 +56,9 @@ def source_messages() -> dict[tuple[str, str | None], str]:
     # Walk only the top-level folders babel.cfg maps (skips .venv, node_modules, test-results...).
     tops = {pattern.replace("\\", "/").split("/", 1)[0] for pattern, _method in method_map}
 
-    def directory_filter(path: str) -> bool:  # like babel's default: no hidden or "_" folders
+    def directory_filter(path: str) -> bool:  # as the Makefile's --ignore-dirs: templates/_macros counts
         parts = os.path.relpath(path, ROOT).split(os.sep)
-        return parts[0] in tops and not parts[-1].startswith((".", "_"))
+        return parts[0] in tops and not parts[-1].startswith(".") and parts[-1] != "__pycache__"
 
     found: dict[tuple[str, str | None], str] = {}
     for filename, lineno, message, _comments, context in extract_from_dir(

@@ -56,3 +56,13 @@ def test_grant_by_login_and_revoke(client, auth, world):
 def test_branches_have_no_committee_roles_page(client, auth, world):
     auth.login("admin")
     assert client.get(f"/orgs/{world.a1.id}/roles").status_code == 404
+
+
+def test_admin_cannot_revoke_own_admin_role(client, auth, world):
+    auth.login("admin")
+    grant = db.session.scalar(sa.select(RoleAssignment).where(
+        RoleAssignment.person_id == world["admin"].id))
+    page = client.post(f"/roles/{grant.id}/revoke", follow_redirects=True).get_data(as_text=True)
+    assert "不能收回自己的管理员角色" in page
+    db.session.expire_all()
+    assert db.session.get(RoleAssignment, grant.id) is not None

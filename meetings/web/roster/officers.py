@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonStatus, Role
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, Organization, Person, RoleAssignment
-from meetings.policy import Action, can_grant_role
+from meetings.policy import Action, can_grant_role, is_own_admin_grant
 from meetings.services import roster
 from meetings.web.labels import options
 from meetings.web.roster import bp
@@ -101,9 +101,12 @@ def revoke_role(grant_id: int):
     if not can_grant_role(current_user, grant.role, grant.organization):
         abort(403)
     org = grant.organization
-    roster.revoke_role(current_user, grant)
-    db.session.commit()
-    flash(_("角色已收回。"), "success")
+    if is_own_admin_grant(current_user, grant):
+        flash(_("不能收回自己的管理员角色，请由其他管理员操作。"), "error")
+    else:
+        roster.revoke_role(current_user, grant)
+        db.session.commit()
+        flash(_("角色已收回。"), "success")
     if org.kind == OrgKind.BRANCH:
         return redirect(url_for("roster.officers", branch_id=org.id))
     return redirect(url_for("orgs.roles", org_id=org.id))
