@@ -1,0 +1,40 @@
+// Parses .ics files with Mozilla's ical.js (Thunderbird's parser) and prints, as JSON, each
+// calendar's METHOD and each event's uid, summary, status, sequence, DTSTART zone and UTC times.
+// Usage: node check_ical.mjs FILE.ics... ; exits 1 if a file does not parse.
+import { readFileSync } from "node:fs";
+import ICAL from "ical.js";
+
+function eventsOf(calendar) {
+  const zones = calendar.getAllSubcomponents("vtimezone").map((vtz) => new ICAL.Timezone(vtz));
+  zones.forEach((zone) => ICAL.TimezoneService.register(zone));
+  try {
+    return calendar.getAllSubcomponents("vevent").map((vevent) => {
+      const event = new ICAL.Event(vevent);
+      return {
+        uid: event.uid,
+        summary: event.summary,
+        status: vevent.getFirstPropertyValue("status"),
+        sequence: event.sequence,
+        zone: event.startDate.zone.tzid,
+        start: event.startDate.toJSDate().toISOString(),
+        end: event.endDate.toJSDate().toISOString(),
+      };
+    });
+  } finally {
+    zones.forEach((zone) => ICAL.TimezoneService.remove(zone.tzid));
+  }
+}
+
+const result = {};
+let failed = false;
+for (const path of process.argv.slice(2)) {
+  try {
+    const calendar = new ICAL.Component(ICAL.parse(readFileSync(path, "utf8")));
+    result[path] = { method: calendar.getFirstPropertyValue("method"), events: eventsOf(calendar) };
+  } catch (error) {
+    result[path] = { error: String(error) };
+    failed = true;
+  }
+}
+process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+process.exit(failed ? 1 : 0);
