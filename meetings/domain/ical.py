@@ -2,7 +2,7 @@
 
 Plain dataclasses in, ``bytes`` out. Nothing here reads the clock: DTSTAMP and LAST-MODIFIED come
 from the meeting's ``updated_at``, so an unchanged meeting always renders to identical bytes.
-Rules and client pitfalls: ``/work/shared/CALENDAR.md`` and DESIGN.md §6.
+Rules and client pitfalls: ``shared/CALENDAR.md`` and DESIGN.md §6.
 """
 import re
 import uuid
