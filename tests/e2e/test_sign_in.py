@@ -173,5 +173,10 @@ def test_desktop_shows_the_menu_without_the_toggle(site, pages, expect):
     nav.get_by_role("link", name="组织架构").click()
     expect(page).to_have_url(site.pages.base_url + "/orgs")
     expect(nav.get_by_role("link", name="组织架构")).to_have_attribute("aria-current", "page")
-    expect(page.get_by_role("link", name="预算处党支部")).to_be_visible()
+    # Units below the first level are folded: open 党委B, then its 总支, to reach the branch.
+    branch = page.get_by_role("link", name="预算处党支部")
+    expect(branch).to_be_hidden()
+    for unit in ("省财政厅机关党委", "综合党总支"):
+        page.locator("summary", has_text=unit).locator(".count").click()
+    expect(branch).to_be_visible()
     pages.assert_clean()
