@@ -37,7 +37,7 @@ def _admin_scope(org_id: int | None) -> Organization:
 
 def init_app(app: Flask) -> None:
     """Register every command on the app."""
-    from meetings.commands import import_roster, seed_demo
+    from meetings.commands import import_roster, seed_demo, send_mail
 
-    for command in (create_user_command, seed_demo.command, import_roster.command):
+    for command in (create_user_command, seed_demo.command, import_roster.command, send_mail.command):
         app.cli.add_command(command)
