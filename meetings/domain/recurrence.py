@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from meetings.domain.messages import N_
+from meetings.domain.messages import N_, Problem
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_OCCURRENCES = 60
@@ -63,17 +63,12 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class RuleError:
+class RuleError(Problem):
     """A problem with the rule's ``field`` (a ``Rule`` attribute name)."""
 
     field: str
     message: str
     params: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def text(self) -> str:
-        """The message with its values filled in (untranslated)."""
-        return self.message % self.params if self.params else self.message
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from meetings.domain import people
-from meetings.domain.messages import N_
+from meetings.domain.messages import N_, Problem
 from meetings.domain.spreadsheet import Row, UnreadableFile, cell_text, parse_date, read_table
 from meetings.domain.terms import PersonCategory, PersonStatus
 
@@ -40,18 +40,13 @@ _HEADER_NOISE = re.compile(r"[\s*＊:：]|[(（][^)）]*[)）]")
 
 
 @dataclass(frozen=True)
-class RowError:
+class RowError(Problem):
     """A problem at spreadsheet row ``row`` (header = 1; 0 = the file as a whole)."""
 
     row: int
     column: str
     message: str
     params: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def text(self) -> str:
-        """The message with its values filled in (untranslated)."""
-        return self.message % self.params if self.params else self.message
 
 
 @dataclass
