@@ -70,9 +70,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; ``web/errors`` renders 403/404/500 in Chinese."""
-    from meetings.web import auth, errors, main, orgs, roster
+    from meetings.web import auth, calendar, errors, main, orgs, roster, types
+    from meetings.web import meetings as meeting_pages
 
-    for module in (auth, main, orgs, roster):
+    for module in (auth, main, orgs, roster, meeting_pages, calendar, types):
         app.register_blueprint(module.bp)
     errors.init_app(app)
 

@@ -3,7 +3,7 @@ import os
 import secrets
 from pathlib import Path
 
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "SMTP_URL")
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "SMTP_URL", "MAIL_FROM")
 
 
 class DefaultConfig:
@@ -28,6 +28,11 @@ class DefaultConfig:
     MINUTES_LATE_DAYS = 7
     BASE_URL = "http://127.0.0.1:5000"
     SMTP_URL = None
+    # Invites come from, and calendar replies go to, this mailbox (the ORGANIZER).
+    MAIL_FROM = "组织生活 <orglife@localhost>"
+    # The domain in every meeting's UID (meeting-<id>@…): never change it once invites are out.
+    CALENDAR_UID_DOMAIN = "orglife.local"
+    SITE_NAME = "组织生活"
 
 
 class ProductionConfig(DefaultConfig):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from meetings.domain.terms import OrgKind, Role, TransferStatus
-from meetings.models import Organization, Person, RoleAssignment, Transfer
+from meetings.models import Invitation, Meeting, Organization, Person, RoleAssignment, Transfer
 
 
 class Action(StrEnum):
@@ -24,13 +24,19 @@ class Action(StrEnum):
     DECIDE_TRANSFER = "transfer.decide"  # the receiving branch accepts or declines
     CANCEL_TRANSFER = "transfer.cancel"  # the sending branch withdraws it
     VIEW_OVERSIGHT = "oversight.view"  # the committee's views across many branches
+    VIEW_MEETINGS = "meetings.view"  # a branch's meetings, its calendar feed, a meeting page
+    SCHEDULE_MEETING = "meetings.schedule"  # schedule, change, cancel, remind (on a branch or meeting)
+    DECIDE_LEAVE = "leave.decide"  # approve or reject a leave request (请假审批)
+    RESPOND = "invitation.respond"  # attend or request leave (on one's own invitation)
+    MANAGE_TYPES = "types.manage"  # edit the meeting types (the whole tree's)
 
 
 # Which role lets its holder do what inside its subtree.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.LIAISON: frozenset(
-        {Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON, Action.VIEW_OVERSIGHT}
+        {Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON, Action.VIEW_OVERSIGHT,
+         Action.VIEW_MEETINGS}
     ),
     Role.SECRETARY: frozenset(
         {
@@ -42,10 +48,18 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.EDIT_PERSON,
             Action.DECIDE_TRANSFER,
             Action.CANCEL_TRANSFER,
+            Action.VIEW_MEETINGS,
+            Action.SCHEDULE_MEETING,
+            Action.DECIDE_LEAVE,
         }
     ),
-    Role.RECORDER: frozenset({Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON}),
+    Role.RECORDER: frozenset(
+        {Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON, Action.VIEW_MEETINGS,
+         Action.SCHEDULE_MEETING}
+    ),
 }
+# What every member may do in their own branch without any role.
+MEMBER_ACTIONS = frozenset({Action.VIEW_ORG, Action.VIEW_MEETINGS})
 
 # Roles a secretary may hand out inside their own branch; the others are the committee's.
 SECRETARY_GRANTABLE = frozenset({Role.SECRETARY, Role.RECORDER})
@@ -68,9 +82,16 @@ def is_member_of(person: Person, org: Organization) -> bool:
 
 
 def can(person: Person | None, action: Action, obj: object) -> bool:
-    """Decide whether ``person`` may do ``action`` to ``obj`` (organization, person, transfer)."""
+    """Decide whether ``person`` may do ``action`` to ``obj`` (organization, person, transfer,
+    meeting, invitation, or ``None`` for tree-wide actions)."""
     if person is None or not person.may_sign_in:
         return False
+    if obj is None:
+        return _can_tree_wide(person, action)
+    if isinstance(obj, Meeting):
+        return _can_on_meeting(person, action, obj)
+    if isinstance(obj, Invitation):
+        return _can_on_invitation(person, action, obj)
     if isinstance(obj, Organization):
         return _can_on_org(person, action, obj)
     if isinstance(obj, Person):
@@ -86,7 +107,7 @@ def _can_on_org(person: Person, action: Action, org: Organization) -> bool:
         return True
     if Role.SECRETARY in roles and _secretary_may(action, org):
         return True
-    return action == Action.VIEW_ORG and is_member_of(person, org)
+    return action in MEMBER_ACTIONS and is_member_of(person, org)
 
 
 def _secretary_may(action: Action, org: Organization) -> bool:
@@ -116,6 +137,27 @@ def _can_on_transfer(actor: Person, action: Action, transfer: Transfer) -> bool:
     )
 
 
+def _can_tree_wide(person: Person, action: Action) -> bool:
+    # Meeting types are shared by the whole tree: only an administrator at its root edits them.
+    if action == Action.MANAGE_TYPES:
+        return any(r.role == Role.ADMIN and r.organization.depth == 0 for r in active_roles(person))
+    raise TypeError(f"{action} needs an object")
+
+
+def _can_on_meeting(person: Person, action: Action, meeting: Meeting) -> bool:
+    if action == Action.VIEW_MEETINGS:
+        invited = any(i.person_id == person.id for i in meeting.invitations)
+        return invited or _can_on_org(person, action, meeting.organization)
+    if action in (Action.SCHEDULE_MEETING, Action.DECIDE_LEAVE):
+        return _can_on_org(person, action, meeting.organization)
+    return False
+
+
+def _can_on_invitation(person: Person, action: Action, invitation: Invitation) -> bool:
+    # Only the invitee answers their own invitation; officers act through DECIDE_LEAVE.
+    return action == Action.RESPOND and invitation.person_id == person.id
+
+
 def can_grant_role(actor: Person, role: Role, org: Organization) -> bool:
     """Admins grant any role in scope; a secretary grants secretary/recorder in the branch."""
     roles = roles_over(actor, org)
@@ -132,7 +174,7 @@ def is_own_admin_grant(actor: Person, grant: RoleAssignment) -> bool:
 def scope_roots(person: Person, action: Action) -> list[Organization]:
     """Top-most organizations where ``person`` may do ``action`` (for listings and trees)."""
     roots = [r.organization for r in active_roles(person) if action in ROLE_ACTIONS[r.role]]
-    if action == Action.VIEW_ORG and person.branch is not None:
+    if action in MEMBER_ACTIONS and person.branch is not None:
         roots.append(person.branch)
     roots.sort(key=lambda o: len(o.path))
     kept: list[Organization] = []

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from meetings.extensions import db
 from meetings.models.base import utcnow
-from meetings.services import mailer
+from meetings.services import mailer, responses
 
 MAX_INTERVAL = 3600.0
 
@@ -27,7 +27,7 @@ def command(once: bool, interval: float, batch: int) -> None:
     if isinstance(transport, mailer.SpoolTransport):
         click.echo(f"未设置 SMTP_URL，邮件写入 No SMTP_URL: mail is spooled to {transport.folder}")
     if once:
-        report = mailer.deliver_due(utcnow(), transport=transport, batch=batch)
+        report = _pass(transport, batch)
         _print(report)
         return
     click.echo(f"每 {interval:g} 秒检查一次，Ctrl-C 停止 Checking every {interval:g}s, Ctrl-C stops.")
@@ -41,7 +41,7 @@ def _loop(transport: mailer.Transport, interval: float, batch: int) -> None:
     """Pass after pass; a full batch means more is waiting, so the next pass starts at once."""
     while True:
         try:
-            report = mailer.deliver_due(utcnow(), transport=transport, batch=batch)
+            report = _pass(transport, batch)
         except sa.exc.OperationalError as exc:  # the database is away: keep the worker alive
             click.echo(f"数据库不可用 Database unavailable: {exc.orig or exc}", err=True)
             report = mailer.DeliveryReport()
@@ -51,6 +51,15 @@ def _loop(transport: mailer.Transport, interval: float, batch: int) -> None:
             _print(report)
         if report.handled < batch:
             time.sleep(interval)
+
+
+def _pass(transport: mailer.Transport, batch: int) -> mailer.DeliveryReport:
+    """Queue the reminders that are due (committed on their own), then send what is due."""
+    reminded = responses.queue_due_reminders(utcnow())
+    db.session.commit()
+    if reminded:
+        click.echo(f"已生成 {reminded} 个会议的提醒 Queued reminders for {reminded} meeting(s).")
+    return mailer.deliver_due(utcnow(), transport=transport, batch=batch)
 
 
 def _print(report: mailer.DeliveryReport) -> None:

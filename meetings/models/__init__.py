@@ -2,6 +2,7 @@
 from meetings.models.api_token import ApiToken
 from meetings.models.audit import AuditEvent
 from meetings.models.base import Base, utcnow
+from meetings.models.calendar import CalendarSnapshot
 from meetings.models.compliance import Campaign, Requirement
 from meetings.models.meeting import (
     Invitation,
@@ -21,6 +22,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "CalendarSnapshot",
     "Campaign",
     "CommitteeSeat",
     "Invitation",

@@ -80,6 +80,7 @@ class Meeting(TimestampMixin, Base):
     ical_sequence: Mapped[int] = mapped_column(default=0)
     reminder_minutes: Mapped[int | None] = mapped_column(default=24 * 60)
     reminder_sent_at: Mapped[datetime | None]
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)  # starts_at - reminder_minutes
     check_in_code: Mapped[str | None] = mapped_column(sa.String(12))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     version: Mapped[int] = mapped_column(default=1)
@@ -88,9 +89,14 @@ class Meeting(TimestampMixin, Base):
     types: Mapped[list[MeetingType]] = relationship(secondary=meeting_meeting_type)
     host: Mapped[Person | None] = relationship(foreign_keys=[host_id])
     recorder: Mapped[Person | None] = relationship(foreign_keys=[recorder_id])
+    series: Mapped[MeetingSeries | None] = relationship()
     invitations: Mapped[list[Invitation]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan"
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Invitation.id"
     )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -113,6 +119,8 @@ class Invitation(Base):
     rsvp_at: Mapped[datetime | None]
     leave_reason: Mapped[str | None] = mapped_column(sa.String(500))
     leave_decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    leave_decided_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]  # last "please answer" nudge from the secretary
     attendance: Mapped[Attendance | None] = enum_column(Attendance, nullable=True)
     absence_reason: Mapped[str | None] = mapped_column(sa.String(500))
     checked_in_at: Mapped[datetime | None]
@@ -121,3 +129,11 @@ class Invitation(Base):
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations")
     person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
+
+    @property
+    def display_name(self) -> str:
+        return self.person.name if self.person else (self.guest_name or "")
+
+    @property
+    def email(self) -> str | None:
+        return self.person.email if self.person else self.guest_email

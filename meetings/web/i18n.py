@@ -1,7 +1,7 @@
 """Language choice and locale-aware formatting for templates (zh_CN default, English)."""
 from datetime import date, datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -16,6 +16,8 @@ DATE_PATTERNS = {"zh": "yyyy年M月d日", "en": "d MMM yyyy"}
 def select_locale() -> str:
     """The signed-in person's choice, else the cookie set by the switch, else Chinese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and worker: messages and mail go out in Chinese
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = request.cookies.get(LANG_COOKIE)

@@ -1,0 +1,57 @@
+"""Meeting types (会议类型) as data: the seeded defaults and the admins' edits."""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from meetings.domain.meeting_types import DEFAULT_TYPES
+from meetings.domain.terms import InviteeScope, QuorumRule
+from meetings.extensions import db
+from meetings.models import MeetingType, Person
+from meetings.services import audit
+
+
+@dataclass
+class TypeFields:
+    """What an administrator may change about a type (its code is fixed: rules refer to it)."""
+
+    name: str
+    name_en: str
+    default_invitees: InviteeScope
+    quorum_rule: QuorumRule
+    default_duration_minutes: int
+    minutes_template: str
+    is_active: bool = True
+
+
+def install_defaults() -> list[MeetingType]:
+    """Create the nine types of DESIGN §2 that are missing and give an empty template its default.
+
+    The migration inserts the types without minutes templates; this fills those in once.
+    """
+    existing = {t.code: t for t in db.session.scalars(sa.select(MeetingType))}
+    for order, spec in enumerate(DEFAULT_TYPES, 1):
+        row = existing.get(spec.code)
+        if row is None:
+            row = MeetingType(code=spec.code, name=spec.name, name_en=spec.name_en,
+                              default_invitees=spec.default_invitees, quorum_rule=spec.quorum_rule,
+                              default_duration_minutes=spec.default_duration_minutes, sort_order=order)
+            db.session.add(row)
+        if not row.minutes_template and spec.minutes_template:
+            row.minutes_template = spec.minutes_template
+    db.session.flush()
+    return all_types()
+
+
+def all_types(*, active_only: bool = False) -> list[MeetingType]:
+    """Types in their display order."""
+    query = sa.select(MeetingType).order_by(MeetingType.sort_order, MeetingType.id)
+    if active_only:
+        query = query.where(MeetingType.is_active)
+    return list(db.session.scalars(query))
+
+
+def update_type(actor: Person, meeting_type: MeetingType, fields: TypeFields) -> None:
+    """Apply an administrator's edit, audited with what changed."""
+    before, after = audit.changes(meeting_type, dict(fields.__dict__))
+    if after:
+        audit.record(actor, "meeting_type.update", meeting_type, before=before, after=after)

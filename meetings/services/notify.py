@@ -1,0 +1,70 @@
+"""Meeting mail (会议通知): invite, update, cancel and reminder, one message per invitee, queued
+in the outbox within the caller's transaction. Layout per ``shared/CALENDAR.md``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from email.headerregistry import Address
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from meetings.domain import ical
+from meetings.models import Invitation, Meeting
+from meetings.services import calendar, links, outbox
+
+MAIL_LOCALE = "zh_Hans_CN"  # notices go out in Chinese, whatever language the sender browses in
+SUBJECT_PREFIX = {"invite": "会议通知", "update": "会议变更", "cancel": "会议取消", "reminder": "会议提醒",
+                  "nudge": "请回复参会"}
+KINDS = tuple(SUBJECT_PREFIX)
+
+
+def meeting_mail(meeting: Meeting, invitations: Iterable[Invitation], kind: str, now: datetime, *,
+                 uninvited: bool = False) -> int:
+    """Queue one ``kind`` message to each invitee who has an email address; returns how many.
+
+    ``uninvited`` marks a cancel sent to someone taken off a meeting that still takes place.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown mail kind {kind!r}")
+    cancelled = kind == "cancel"
+    event = calendar.event_data(meeting, cancelled=cancelled)
+    queued = 0
+    for invitation in invitations:
+        if not invitation.email:
+            continue
+        message = _message(meeting, invitation, kind, event, now, uninvited=uninvited)
+        outbox.enqueue(message, kind=kind, meeting_id=meeting.id, person_id=invitation.person_id, now=now)
+        queued += 1
+    return queued
+
+
+def _message(meeting: Meeting, invitation: Invitation, kind: str, event: ical.EventData,
+             now: datetime, *, uninvited: bool):
+    """One email: text + HTML, and for invite/update/cancel the iMIP calendar part."""
+    context = _context(meeting, invitation, kind, uninvited=uninvited)
+    with force_locale(MAIL_LOCALE):
+        text = render_template("email/meeting.txt", **context)
+        html = render_template("email/meeting.html", **context)
+    calendar_part, method = None, None
+    if kind in ("invite", "update", "cancel"):
+        method = "CANCEL" if kind == "cancel" else "REQUEST"
+        calendar_part = ical.invite(event, calendar.attendee(invitation), method)
+    name, address = calendar.organizer()
+    return outbox.build_message(
+        sender=Address(display_name=name, addr_spec=address),
+        recipient=Address(display_name=ical.clean_name(invitation.display_name), addr_spec=invitation.email),
+        subject=f"【{SUBJECT_PREFIX[kind]}】{meeting.title}", text=text, html=html, now=now,
+        calendar=calendar_part, method=method)
+
+
+def _context(meeting: Meeting, invitation: Invitation, kind: str, *, uninvited: bool) -> dict:
+    answer = kind in ("invite", "update", "reminder", "nudge") and invitation.person_id is not None
+    return {
+        "meeting": meeting, "invitation": invitation, "kind": kind, "uninvited": uninvited,
+        "meeting_url": links.meeting_url(meeting.id),
+        "attend_url": links.rsvp_url(invitation.id, invitation.person_id, "attend") if answer else None,
+        "leave_url": links.rsvp_url(invitation.id, invitation.person_id, "leave") if answer else None,
+        "site_name": current_app.config.get("SITE_NAME", "组织生活"),
+    }

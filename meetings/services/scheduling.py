@@ -1,0 +1,262 @@
+"""Schedule, change and cancel a meeting (安排、变更、取消会议): one way in for each.
+
+Each function takes the acting person, checks the rules, flushes, audits and queues the
+invitees' mail in the caller's transaction; the caller commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from meetings.domain import scheduling
+from meetings.domain.terms import InvitationRole, MeetingStatus, PersonCategory, PersonStatus, Rsvp
+from meetings.extensions import db
+from meetings.models import Invitation, Meeting, MeetingSeries, MeetingType, Organization, Person
+from meetings.policy import Action, can
+from meetings.services import audit, notify, roster
+
+OPTIONAL_STATUSES = (PersonStatus.AWAY, PersonStatus.EXEMPT)  # invited, never in 应到
+# Changing these is news for the invitees' calendars: SEQUENCE goes up and they get an update.
+CALENDAR_FIELDS = ("title", "agenda", "starts_at", "ends_at", "place", "online_url")
+REASON_LENGTH = 500
+
+
+class SchedulingError(ValueError):
+    """The plan cannot be saved; ``errors`` are (field, translated message) pairs."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__("; ".join(message for _, message in errors))
+        self.errors = errors
+
+
+class StaleMeeting(Exception):
+    """Someone else changed the meeting after this form was opened."""
+
+
+@dataclass
+class MeetingFields:
+    """What the schedule form gives; times are aware datetimes, people are ids."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    type_ids: list[int]
+    invitee_ids: list[int]
+    agenda: str = ""
+    place: str = ""
+    online_url: str | None = None
+    host_id: int | None = None
+    recorder_id: int | None = None
+    observer_ids: list[int] = field(default_factory=list)  # 列席 from elsewhere in the tree
+    guests: list[tuple[str, str]] = field(default_factory=list)  # outside 列席: (name, email)
+    late_record: bool = False
+    attributed_year: int | None = None
+    reminder_minutes: int | None = 24 * 60
+    campaign_id: int | None = None
+
+
+def schedule_meeting(actor: Person, branch: Organization, fields: MeetingFields, now: datetime, *,
+                     series: MeetingSeries | None = None) -> Meeting:
+    """Create a meeting with its invitations; invitees are mailed unless it is a 补录 record."""
+    _require(actor, Action.SCHEDULE_MEETING, branch)
+    types, people = _check(branch, fields, now)
+    meeting = Meeting(organization=branch, series=series, created_by_id=actor.id, ical_sequence=0,
+                      status=MeetingStatus.HELD if fields.late_record else MeetingStatus.SCHEDULED,
+                      is_late_record=fields.late_record)
+    _apply(meeting, fields, types, now)
+    db.session.add(meeting)
+    _sync_invitations(meeting, fields, people)
+    db.session.flush()
+    audit.record(actor, "meeting.schedule", meeting, organization_id=branch.id,
+                 after=_snapshot(meeting))
+    if not fields.late_record:
+        notify.meeting_mail(meeting, meeting.invitations, "invite", now)
+    return meeting
+
+
+def update_meeting(actor: Person, meeting: Meeting, fields: MeetingFields, now: datetime, *,
+                   version: int) -> Meeting:
+    """Change a meeting; the invitees get an update, added ones an invite, removed ones a cancel."""
+    _require(actor, Action.SCHEDULE_MEETING, meeting)
+    if version != meeting.version:
+        raise StaleMeeting()
+    if meeting.is_cancelled:
+        raise SchedulingError([("title", _("会议已取消，不能再修改。"))])
+    fields.late_record = meeting.is_late_record
+    types, people = _check(meeting.organization, fields, now, meeting=meeting)
+    before = _snapshot(meeting)
+    moved = (fields.starts_at, fields.ends_at) != (meeting.starts_at, meeting.ends_at)
+    _apply(meeting, fields, types, now)
+    added, removed = _sync_invitations(meeting, fields, people)
+    after = _snapshot(meeting)
+    if before == after and not added and not removed:
+        return meeting
+    visible = any(before[name] != after[name] for name in CALENDAR_FIELDS)
+    if visible or removed:  # a removed invitee gets a CANCEL, which needs a higher SEQUENCE
+        meeting.ical_sequence += 1
+    if moved:  # a new time is a new question: everyone answers again (CALENDAR.md "Reschedule")
+        for invitation in meeting.invitations:
+            _reset_answer(invitation)
+    db.session.flush()
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    audit.record(actor, "meeting.update", meeting, organization_id=meeting.organization_id,
+                 before={k: before.get(k) for k in changed}, after=changed)
+    if _upcoming(meeting, now):
+        kept = [i for i in meeting.invitations if i not in added]
+        notify.meeting_mail(meeting, added, "invite", now)
+        if visible:
+            notify.meeting_mail(meeting, kept, "update", now)
+        notify.meeting_mail(meeting, removed, "cancel", now, uninvited=True)
+    return meeting
+
+
+def cancel_meeting(actor: Person, meeting: Meeting, reason: str, now: datetime) -> None:
+    """Cancel with a reason: STATUS:CANCELLED, SEQUENCE+1, a cancellation to every invitee."""
+    _require(actor, Action.SCHEDULE_MEETING, meeting)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise SchedulingError([("reason", _("请填写取消原因。"))])
+    if len(reason) > REASON_LENGTH:
+        raise SchedulingError([("reason", _("取消原因不能超过 %(limit)s 个字。", limit=REASON_LENGTH))])
+    if meeting.is_cancelled:
+        raise SchedulingError([("reason", _("会议已经取消。"))])
+    if meeting.status == MeetingStatus.HELD:
+        raise SchedulingError([("reason", _("会议已经召开，不能取消。"))])
+    meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason
+    meeting.ical_sequence += 1
+    meeting.remind_at = None
+    db.session.flush()
+    audit.record(actor, "meeting.cancel", meeting, organization_id=meeting.organization_id,
+                 before={"status": MeetingStatus.SCHEDULED.value},
+                 after={"status": MeetingStatus.CANCELLED.value, "cancel_reason": reason})
+    if _upcoming(meeting, now):
+        notify.meeting_mail(meeting, meeting.invitations, "cancel", now)
+
+
+def branch_people(branch: Organization) -> list[Person]:
+    """Who can be invited as an attendee: the branch roster, less those transferred out."""
+    return [p for p in roster.members(branch) if p.status != PersonStatus.TRANSFERRED_OUT]
+
+
+def meeting_types_by_id(type_ids: list[int]) -> list[MeetingType]:
+    """The active types with these ids, in display order."""
+    if not type_ids:
+        return []
+    return list(db.session.scalars(sa.select(MeetingType).where(
+        MeetingType.id.in_(type_ids), MeetingType.is_active).order_by(MeetingType.sort_order)))
+
+
+def _require(actor: Person, action: Action, obj) -> None:
+    if not can(actor, action, obj):
+        raise PermissionError(f"{actor!r} may not {action} {obj!r}")
+
+
+def _check(branch: Organization, fields: MeetingFields, now: datetime, *,
+           meeting: Meeting | None = None) -> tuple[list[MeetingType], dict[int, Person]]:
+    """Validate the plan against the domain rules and the roster; raise SchedulingError."""
+    types = meeting_types_by_id(fields.type_ids)
+    members = {p.id: p for p in branch_people(branch)}
+    plan = scheduling.Plan(
+        title=fields.title, starts_at=fields.starts_at, ends_at=fields.ends_at,
+        type_codes=[t.code for t in types], invitee_ids=fields.invitee_ids,
+        host_id=fields.host_id, recorder_id=fields.recorder_id, late_record=fields.late_record,
+        attributed_year=fields.attributed_year, branch_has_committee=bool(roster.committee(branch)))
+    # An edit of a meeting that has already begun (or a 补录 record) keeps its past time.
+    as_of = min(now, meeting.starts_at) if meeting is not None else now
+    errors = [(e.field, _(e.message, **e.params)) for e in scheduling.check(plan, as_of)]
+    if len(types) != len(set(fields.type_ids)):
+        errors.append(("type_ids", _("所选会议类型不存在或已停用。")))
+    if set(fields.invitee_ids) - set(members):
+        errors.append(("invitees", _("参会人员必须是本支部在册的人员。")))
+    people = {**members, **_observers(fields, members, errors)}
+    if errors:
+        raise SchedulingError(errors)
+    return types, people
+
+
+def _observers(fields: MeetingFields, members: dict[int, Person], errors: list) -> dict[int, Person]:
+    """列席 guests from elsewhere in the tree: existing people, not transferred out."""
+    ids = set(fields.observer_ids) - set(fields.invitee_ids)
+    found = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))} if ids else {}
+    if set(found) != ids or any(p.status == PersonStatus.TRANSFERRED_OUT for p in found.values()):
+        errors.append(("observers", _("列席人员不存在或已转出。")))
+    return found
+
+
+def _apply(meeting: Meeting, fields: MeetingFields, types: list[MeetingType], now: datetime) -> None:
+    """Copy the form's values onto the meeting row."""
+    meeting.title = " ".join(fields.title.split())
+    meeting.agenda = fields.agenda or ""
+    meeting.starts_at, meeting.ends_at = fields.starts_at, fields.ends_at
+    meeting.place = (fields.place or "").strip()
+    meeting.online_url = (fields.online_url or "").strip() or None
+    meeting.host = db.session.get(Person, fields.host_id) if fields.host_id else None
+    meeting.recorder = db.session.get(Person, fields.recorder_id) if fields.recorder_id else None
+    meeting.campaign_id = fields.campaign_id
+    meeting.attributed_year = fields.attributed_year or scheduling.default_attributed_year(fields.starts_at)
+    meeting.reminder_minutes = fields.reminder_minutes
+    meeting.remind_at = _remind_at(fields, now)
+    if [t.id for t in meeting.types] != [t.id for t in types]:
+        meeting.types = types
+
+
+def _remind_at(fields: MeetingFields, now: datetime) -> datetime | None:
+    """When the reminder goes out; none for a 补录 record or one that would already be late."""
+    if fields.late_record or fields.reminder_minutes is None:
+        return None
+    moment = fields.starts_at - timedelta(minutes=fields.reminder_minutes)
+    return moment if moment > now else None
+
+
+def _sync_invitations(meeting: Meeting, fields: MeetingFields, people: dict[int, Person]):
+    """Make the invitation rows match the form; return (added, removed) invitations."""
+    wanted = {pid: InvitationRole.ATTENDEE for pid in fields.invitee_ids}
+    wanted.update({pid: InvitationRole.OBSERVER for pid in fields.observer_ids if pid not in wanted})
+    guests = {email.lower(): name for name, email in fields.guests}
+    added, removed = [], []
+    for invitation in list(meeting.invitations):
+        key_kept = (invitation.person_id in wanted if invitation.person_id
+                    else (invitation.guest_email or "").lower() in guests)
+        if not key_kept:
+            meeting.invitations.remove(invitation)
+            removed.append(invitation)
+        elif invitation.person_id:
+            invitation.role = wanted.pop(invitation.person_id)
+        else:
+            guests.pop((invitation.guest_email or "").lower())
+    for pid, role in wanted.items():
+        added.append(_invite_person(people[pid], role))
+    for email, name in guests.items():
+        added.append(Invitation(guest_name=name, guest_email=email, role=InvitationRole.OBSERVER,
+                                optional=True, full_member=False))
+    meeting.invitations.extend(added)
+    return added, removed
+
+
+def _invite_person(person: Person, role: InvitationRole) -> Invitation:
+    """An invitation with the person's standing frozen as of now (DESIGN §5 "who counts")."""
+    optional = role == InvitationRole.OBSERVER or person.status in OPTIONAL_STATUSES
+    return Invitation(person=person, person_id=person.id, role=role, optional=optional,
+                      full_member=person.category == PersonCategory.FULL)
+
+
+def _reset_answer(invitation: Invitation) -> None:
+    invitation.rsvp, invitation.rsvp_at = Rsvp.PENDING, None
+    invitation.leave_reason = invitation.leave_decided_by_id = invitation.leave_decided_at = None
+
+
+def _upcoming(meeting: Meeting, now: datetime) -> bool:
+    return meeting.ends_at > now
+
+
+def _snapshot(meeting: Meeting) -> dict:
+    """The meeting's audited fields in JSON form (history shows before/after from these)."""
+    values = {name: audit.plain(getattr(meeting, name)) for name in CALENDAR_FIELDS}
+    values["types"] = "、".join(t.name for t in meeting.types)
+    values["host"] = meeting.host.name if meeting.host else None
+    values["recorder"] = meeting.recorder.name if meeting.recorder else None
+    values["invitees"] = len(meeting.invitations)
+    return values
