@@ -166,6 +166,14 @@ def can_grant_role(actor: Person, role: Role, org: Organization) -> bool:
     return Role.SECRETARY in roles and role in SECRETARY_GRANTABLE and org.kind == OrgKind.BRANCH
 
 
+def can_subscribe_branch(person: Person | None, org: Organization) -> bool:
+    """A branch's calendar feed is for those who see its meetings through a role (书记, 记录,
+    联络员, 管理员), not for its plain members, who have their personal feed."""
+    if person is None or not person.may_sign_in or not (org.is_branch and org.is_active):
+        return False
+    return any(Action.VIEW_MEETINGS in ROLE_ACTIONS[role] for role in roles_over(person, org))
+
+
 def is_own_admin_grant(actor: Person, grant: RoleAssignment) -> bool:
     """Admins may not drop their own admin role: the tree could be left with no administrator."""
     return grant.person_id == actor.id and grant.role == Role.ADMIN

@@ -2,10 +2,12 @@
 import unicodedata
 
 import click
+from flask import current_app
 
 from meetings.domain.terms import PersonCategory, PersonStatus
 from meetings.extensions import db
-from meetings.services import demo
+from meetings.models import utcnow
+from meetings.services import demo, mailer
 from meetings.services.demo_data import DEFAULT_PASSWORD
 
 
@@ -22,6 +24,22 @@ def command(password: str) -> None:
     db.session.commit()
     for line in summary_lines(report) + account_lines(report, password):
         click.echo(line)
+    if report.meetings:
+        click.echo(f"已安排演示会议 Scheduled demo meetings: {report.meetings}")
+        _spool_demo_mail()
+
+
+def _spool_demo_mail() -> None:
+    """Without SMTP_URL, write the demo invites to the spool now so they can be opened at once;
+    with a relay configured nothing is sent from here (the worker decides)."""
+    transport = mailer.transport_from_config(current_app.config, current_app.instance_path)
+    if not isinstance(transport, mailer.SpoolTransport):
+        click.echo("邀请邮件已进入发件箱，由 send-mail 发送 Invites are queued for `send-mail`.")
+        return
+    sent = 0
+    while batch := len(mailer.deliver_due(utcnow(), transport=transport, batch=500).sent):
+        sent += batch
+    click.echo(f"演示邀请邮件 {sent} 封已写入 {transport.folder} (demo invites spooled)")
 
 
 def summary_lines(report: demo.DemoReport) -> list[str]:

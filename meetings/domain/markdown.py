@@ -10,6 +10,8 @@ from markupsafe import Markup
 
 MAX_SOURCE = 200_000  # characters; longer text is refused by the forms long before this
 EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+# Column alignment as an ``align`` attribute: the sanitizer drops every ``style``.
+EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre",
     "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a",
@@ -21,7 +23,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 def render(text: str) -> Markup:
     """Markdown source → sanitized HTML, safe to insert into a page as it is."""
     source = (text or "")[:MAX_SOURCE]
-    html = _markdown.markdown(source, extensions=EXTENSIONS, output_format="html")
+    html = _markdown.markdown(source, extensions=EXTENSIONS, output_format="html",
+                              extension_configs=EXTENSION_CONFIGS)
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
                       link_rel="noopener noreferrer")
     return Markup(clean)

@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from meetings.domain.scheduling import BEIJING
 from meetings.domain.terms import (
     Attendance,
     CheckInMethod,
@@ -97,6 +98,11 @@ class Meeting(TimestampMixin, Base):
     @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def counts_for_previous_year(self) -> bool:
+        """Held in January–March but attributed to the year before (组织生活会, 民主评议)."""
+        return self.attributed_year < self.starts_at.astimezone(BEIJING).year
 
     __mapper_args__ = {"version_id_col": version}
 

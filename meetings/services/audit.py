@@ -49,11 +49,13 @@ def plain(value):
 
 
 def history(*, person_id: int | None = None, organization_id: int | None = None,
-            limit: int = 20) -> list[AuditEvent]:
-    """Latest events about one person, or recorded against one unit, newest first."""
+            meeting_id: int | None = None, limit: int = 20) -> list[AuditEvent]:
+    """Latest events about one person or meeting, or recorded against one unit, newest first."""
     query = sa.select(AuditEvent).options(selectinload(AuditEvent.actor))
     if person_id is not None:
         query = query.where(AuditEvent.object_type == "person", AuditEvent.object_id == person_id)
+    if meeting_id is not None:
+        query = query.where(AuditEvent.object_type == "meeting", AuditEvent.object_id == meeting_id)
     if organization_id is not None:
         query = query.where(AuditEvent.organization_id == organization_id)
     return list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))

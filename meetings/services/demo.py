@@ -5,15 +5,15 @@ every service this flushes and never commits; the command commits once.
 """
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
 from meetings.extensions import db
-from meetings.models import CommitteeSeat, Organization, Person
-from meetings.services import accounts, orgs, overview, roster
+from meetings.models import CommitteeSeat, Organization, Person, utcnow
+from meetings.services import accounts, demo_meetings, orgs, overview, roster
 from meetings.services import demo_data as data
 from meetings.services.roster import MemberFields
 
@@ -49,19 +49,25 @@ class DemoReport:
     committees: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
     password_works: bool = False
+    meetings: int = 0  # demo meetings scheduled by this run
 
 
-def seed_demo(password: str = data.DEFAULT_PASSWORD, today: date | None = None) -> DemoReport:
-    """Build the demo tree, roster, officers and accounts unless the demo root already exists."""
+def seed_demo(password: str = data.DEFAULT_PASSWORD, today: date | None = None,
+              now: datetime | None = None) -> DemoReport:
+    """Build the demo tree, roster, officers and accounts unless the demo root already exists,
+    and its meetings unless it already has some."""
+    now = now or utcnow()
     root = find_root()
     if root is not None:
-        return report(root, created=False, password=password)
-    taken = [a.login for a in data.ACCOUNTS if roster.login_taken(a.login)]
-    if taken:
-        raise DemoError(f"login(s) already in use: {', '.join(taken)}")
-    builder = _Builder(today or date.today(), password)
-    root = builder.build()
-    return report(root, created=True, password=password)
+        result = report(root, created=False, password=password)
+    else:
+        taken = [a.login for a in data.ACCOUNTS if roster.login_taken(a.login)]
+        if taken:
+            raise DemoError(f"login(s) already in use: {', '.join(taken)}")
+        root = _Builder(today or date.today(), password).build()
+        result = report(root, created=True, password=password)
+    result.meetings = demo_meetings.seed_meetings(root, now)
+    return result
 
 
 def find_root() -> Organization | None:

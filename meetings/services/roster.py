@@ -4,6 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from meetings.domain.terms import (
     CommitteeTitle,
@@ -210,7 +211,8 @@ def remove_committee_seat(actor: Person, seat: CommitteeSeat) -> None:
 def committee(branch: Organization) -> list[CommitteeSeat]:
     """The branch committee, 书记 first."""
     order = list(CommitteeTitle)
-    seats = db.session.scalars(sa.select(CommitteeSeat).where(CommitteeSeat.branch_id == branch.id))
+    seats = db.session.scalars(sa.select(CommitteeSeat).options(selectinload(CommitteeSeat.person))
+                               .where(CommitteeSeat.branch_id == branch.id))
     return sorted(seats, key=lambda s: order.index(s.title))
 
 

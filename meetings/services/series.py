@@ -47,9 +47,9 @@ def create_series(actor: Person, branch: Organization, fields: MeetingFields, ru
     """One meeting per date of ``rule`` (skipped dates left out), all with the same plan."""
     if errors := check_rule(rule, now):
         raise SchedulingError(errors)
-    occurrences = [o for o in recurrence.occurrences(rule) if o.starts_at > now]
-    if not occurrences:
-        raise SchedulingError([("first_date", _("这个规则在今后没有会议日期。"))])
+    occurrences = recurrence.occurrences(rule)
+    if occurrences[0].starts_at <= now:  # dropping it would quietly hold one meeting fewer
+        raise SchedulingError([("first_date", _("第一次会议的时间已经过去，请选择以后的日期或时间。"))])
     series = MeetingSeries(organization_id=branch.id, rule=rule_to_json(rule), created_by_id=actor.id)
     db.session.add(series)
     meetings = []

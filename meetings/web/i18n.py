@@ -37,6 +37,13 @@ def datetime_filter(value: datetime | None) -> str:
     return format_datetime(value, DATETIME_PATTERNS[_language()])
 
 
+def time_filter(value: datetime | None) -> str:
+    """Only the Beijing time of day, e.g. the end of a meeting: "16:30"."""
+    if value is None:
+        return ""
+    return format_datetime(value, "HH:mm")
+
+
 def date_filter(value: date | None) -> str:
     """A calendar date in the reader's language."""
     if value is None:
@@ -48,6 +55,7 @@ def init_app(app: Flask) -> None:
     """Register the filters and expose the current language to templates."""
     app.jinja_env.filters["dt"] = datetime_filter
     app.jinja_env.filters["d"] = date_filter
+    app.jinja_env.filters["time_only"] = time_filter
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals["change_summary"] = change_summary

@@ -4,10 +4,13 @@ from wtforms.fields.choices import SelectChoice
 
 from meetings.domain.terms import (
     CommitteeTitle,
+    InviteeScope,
     OrgKind,
     PersonCategory,
     PersonStatus,
+    QuorumRule,
     Role,
+    Rsvp,
     TransferStatus,
 )
 
@@ -38,6 +41,17 @@ PAIRS = [
     (TransferStatus.ACCEPTED, _l("已接收")),
     (TransferStatus.DECLINED, _l("已退回")),
     (TransferStatus.CANCELLED, _l("已撤回")),
+    (Rsvp.PENDING, _l("未回复")),
+    (Rsvp.ATTENDING, _l("参加")),
+    (Rsvp.LEAVE_REQUESTED, _l("请假待批")),
+    (Rsvp.LEAVE_APPROVED, _l("已准假")),
+    (Rsvp.LEAVE_REJECTED, _l("未准假")),
+    (InviteeScope.BRANCH, _l("全支部")),
+    (InviteeScope.COMMITTEE, _l("支部委员会")),
+    (InviteeScope.PARTY_GROUP, _l("党小组")),
+    (QuorumRule.NONE, _l("不适用")),
+    (QuorumRule.FULL_MEMBERS_MAJORITY, _l("正式党员过半数")),
+    (QuorumRule.COMMITTEE_MAJORITY, _l("支委过半数")),
 ]
 
 
@@ -83,6 +97,7 @@ ACTIONS = {
     "transfer.declined": _l("退回转接"),
     "transfer.cancel": _l("撤回转接"),
     "roster.import": _l("导入名册"),
+    "meeting_type.update": _l("修改会议类型"),
 }
 
 

@@ -10,6 +10,20 @@
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
+    // Schedule form: "全支部 / 支部委员会 / 党小组" buttons tick the matching invitees.
+    var picker = document.querySelector("[data-quick-pick]");
+    var invitees = document.querySelector("[data-invitees]");
+    if (picker && invitees) {
+      picker.hidden = false;
+      picker.querySelectorAll("[data-pick]").forEach(function (button) {
+        button.addEventListener("click", function () {
+          var ids = button.getAttribute("data-pick").split(",").filter(Boolean);
+          invitees.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+            box.checked = ids.indexOf(box.value) !== -1;
+          });
+        });
+      });
+    }
     // Forms that change someone's standing ask once before they go.
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (event) {

@@ -2,12 +2,15 @@
 
 A new route fails ``test_every_rule_is_in_the_matrix`` until it is given a row here.
 """
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from meetings.extensions import db
-from meetings.models import CommitteeSeat, RoleAssignment
-from meetings.services import roster
+from meetings.models import CommitteeSeat, RoleAssignment, utcnow
+from meetings.services import calendar, links, responses, roster
+from tests.meeting_builders import make_meeting, type_id
 
 ROLES = ["anonymous", "admin", "liaison", "secretary", "recorder", "member", "other_secretary"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -46,6 +49,22 @@ MATRIX = {
     "roster.import_template": ("GET", {"admin", "secretary"}),
     "roster.import_preview": ("GET", {"admin", "secretary"}),
     "roster.import_confirm": ("POST", {"admin", "secretary"}),
+    "meetings.branch_meetings": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "meetings.new": ("GET", {"admin", "secretary", "recorder"}),
+    "meetings.show": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "meetings.edit": ("GET", {"admin", "secretary", "recorder"}),
+    "meetings.cancel": ("POST", {"admin", "secretary", "recorder"}),
+    "meetings.answer": ("POST", {"secretary", "recorder", "member"}),  # the invitees
+    "meetings.decide_leave": ("POST", {"admin", "secretary"}),
+    "meetings.nudge": ("POST", {"admin", "secretary", "recorder"}),
+    "meetings.rsvp_link": ("GET", PUBLIC),  # the signed link is the credential
+    "calendar.mine": ("GET", SIGNED_IN),
+    "calendar.rotate": ("POST", SIGNED_IN),
+    "calendar.personal_feed": ("GET", PUBLIC),  # the secret token is the credential
+    "calendar.branch_feed": ("GET", PUBLIC),
+    "calendar.meeting_ics": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "types.index": ("GET", {"admin"}),
+    "types.edit": ("GET", {"admin"}),
 }
 # Committee roles live above the branch: these take the party committee 党委A as org_id.
 UNIT_ROLE_ENDPOINTS = {"orgs.roles", "orgs.grant_role", "orgs.create_officer"}
@@ -59,17 +78,30 @@ def _url_args(world, rule) -> dict:
         RoleAssignment.person_id == world["recorder"].id))
     seat = db.session.scalar(sa.select(CommitteeSeat).where(
         CommitteeSeat.person_id == world["secretary"].id))
+    meeting = world.meeting
+    leave = next(i for i in meeting.invitations if i.person_id == world["member"].id)
     values = {"org_id": world.a1.id, "branch_id": world.a1.id, "person_id": world["secretary"].id,
               "transfer_id": transfer.id, "grant_id": grant.id, "seat_id": seat.id,
-              "token": "Zm9vYmFyYmF6cXV4cXV1eA"}
+              "token": "Zm9vYmFyYmF6cXV4cXV1eA", "meeting_id": meeting.id, "invitation_id": leave.id,
+              "type_id": type_id("theme_day")}
     if rule.endpoint in UNIT_ROLE_ENDPOINTS:
         values["org_id"] = world.pc_a.id  # committee roles live above the branch
+    if rule.endpoint in ("calendar.personal_feed", "calendar.branch_feed"):
+        values["token"] = calendar.feed_token(world["secretary"])
+    if rule.endpoint == "meetings.rsvp_link":
+        values["token"] = links.rsvp_url(leave.id, world["member"].id, "leave").rsplit("/", 1)[1]
     return {name: values[name] for name in rule.arguments}
 
 
 @pytest.fixture
 def matrix_world(world):
+    """The world plus a pending transfer, an upcoming a1 meeting with a leave request, feed tokens."""
     roster.request_transfer(world["admin"], world["member"], world.a2, None)
+    now = utcnow()
+    world.meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=3))
+    leave = next(i for i in world.meeting.invitations if i.person_id == world["member"].id)
+    responses.request_leave(world["member"], leave, "出差", now)
+    calendar.issue_feed_token(world["secretary"], now)
     db.session.commit()
     return world
 

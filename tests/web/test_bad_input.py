@@ -6,6 +6,7 @@ so "never a 500" is checked both as the status and as "the request did not raise
 """
 import io
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -14,10 +15,11 @@ import sqlalchemy as sa
 
 from meetings import create_app
 from meetings.extensions import db
-from meetings.models import CommitteeSeat, RoleAssignment
-from meetings.services import roster
+from meetings.models import CommitteeSeat, RoleAssignment, utcnow
+from meetings.services import responses, roster
 from tests.builders import make_person
 from tests.builders import roster_xlsx as xlsx
+from tests.meeting_builders import make_meeting, type_id
 
 RAW_SCRIPT = "<script>alert(1)</script>"
 HOSTILE = {
@@ -36,7 +38,8 @@ HOSTILE = {
     "yesterday": "yesterday",
     "repeated": ["1", "abc"],  # a list where a scalar is expected: the key is sent twice
 }
-KEY_TABLES = ("person", "organization", "role_assignment", "committee_seat", "transfer", "audit_event")
+KEY_TABLES = ("person", "organization", "role_assignment", "committee_seat", "transfer", "audit_event",
+              "meeting", "invitation", "outbox_message", "meeting_type")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MISSING = 999_999
 TOKEN = "Zm9vYmFyYmF6cXV4cXV1eA"
@@ -165,8 +168,13 @@ def import_folder(app, tmp_path, monkeypatch):
 
 @pytest.fixture
 def hostile_world(world):
-    """The standard world plus a pending transfer of ``member`` from a1 to a2."""
+    """The standard world plus a pending transfer of ``member`` from a1 to a2, and an upcoming
+    meeting of a1 where ``member`` has asked for leave."""
     roster.request_transfer(world["admin"], world["member"], world.a2, None)
+    now = utcnow()
+    world.meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=3))
+    leave = next(i for i in world.meeting.invitations if i.person_id == world["member"].id)
+    responses.request_leave(world["member"], leave, "出差", now)
     db.session.commit()
     return world
 
@@ -182,10 +190,14 @@ HOSTS = {
     "roster.grant_role": "roster.officers", "roster.seat": "roster.officers",
     "roster.revoke_role": "roster.officers", "roster.remove_seat": "roster.officers",
     "roster.import_confirm": "roster.import_preview",
+    "meetings.cancel": "meetings.show", "meetings.answer": "meetings.show",
+    "meetings.decide_leave": "meetings.show", "meetings.nudge": "meetings.show",
+    "calendar.rotate": "calendar.mine",
 }
 # Names read from request.form directly, for when the host page shows no such button.
 KNOWN_FIELDS = {"roster.set_status": ["status"], "roster.decide_transfer": ["decision"],
-                "main.set_language": ["language", "next"], "auth.login": ["login", "password", "remember"]}
+                "main.set_language": ["language", "next"], "auth.login": ["login", "password", "remember"],
+                "meetings.answer": ["action", "reason"], "meetings.decide_leave": ["decision"]}
 
 
 def _url_values(world, endpoint: str) -> dict:
@@ -197,8 +209,13 @@ def _url_values(world, endpoint: str) -> dict:
     # Objects on which admin and secretary both reach the form where possible.
     org = {"orgs.create": world.a1, "orgs.edit": world.g1, "orgs.deactivate": world.g1,
            "orgs.reactivate": world.g1, "orgs.show": world.g1}.get(endpoint, world.pc_a)
+    meeting = getattr(world, "meeting", None)
+    invitations = meeting.invitations if meeting else []
+    leave = next((i for i in invitations if i.person_id == world["member"].id), None)
     return {"org_id": org.id, "branch_id": world.a1.id, "person_id": world["member"].id,
-            "transfer_id": transfer.id, "grant_id": grant.id, "seat_id": seat.id, "token": TOKEN}
+            "transfer_id": transfer.id, "grant_id": grant.id, "seat_id": seat.id, "token": TOKEN,
+            "meeting_id": meeting.id if meeting else MISSING, "invitation_id": leave.id if leave else MISSING,
+            "type_id": type_id("theme_day")}
 
 
 def _url(app, world, endpoint: str, **override) -> str:
@@ -255,6 +272,8 @@ def test_hostile_values_never_break_a_post_endpoint(app, client, auth, hostile_w
     fields = _fields(app, client, hostile_world, endpoint, url, token)
     problems = []
     for label, value in HOSTILE.items():
+        with client.session_transaction() as session:
+            session.pop("_flashes", None)  # messages of the previous value were shown already
         before = snapshot()
         try:
             response = client.post(url, data=_data(fields, value))

@@ -40,10 +40,11 @@ def test_liaison_home_shows_assigned_units_only(client, auth, world):
     assert "办公室党支部" in page and "省财政厅机关党委" not in page
 
 
-def test_secretary_home_shows_branch_and_says_what_comes_later(client, auth, world):
+def test_secretary_home_shows_the_branch_desk(client, auth, world):
     auth.login("secretary")
     page = client.get("/").get_data(as_text=True)
-    assert "导入名册" in page and "会议安排" in page
+    assert "导入名册" in page and "安排会议" in page
+    assert "本月会议" in page and "待审批的请假" in page and "未回复的邀请" in page
 
 
 def test_member_home_shows_own_branch_and_committee(client, auth, world):

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from meetings.domain.terms import OrgKind
 from meetings.extensions import db
-from meetings.models import Organization, Person
+from meetings.models import Meeting, Organization, Person
 from meetings.services.demo import seed_demo
 
 BUDGET = 20
@@ -17,14 +17,20 @@ def demo(ctx):
     branch = db.session.scalar(sa.select(Organization).where(Organization.name == "办公室党支部"))
     root = db.session.scalar(sa.select(Organization).where(Organization.kind == OrgKind.COMMITTEE))
     person = db.session.scalar(sa.select(Person).where(Person.login == "member"))
-    return {"branch": branch.id, "root": root.id, "pc": branch.parent_id, "person": person.id}
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.organization_id == branch.id)
+                                .order_by(Meeting.id).limit(1))
+    return {"branch": branch.id, "root": root.id, "pc": branch.parent_id, "person": person.id,
+            "meeting": meeting.id}
 
 
 def pages(d: dict) -> list[str]:
     return ["/", "/orgs", f"/orgs/{d['root']}", f"/orgs/{d['pc']}", f"/orgs/{d['branch']}",
             f"/people/{d['person']}", f"/people/{d['person']}/edit", f"/branches/{d['branch']}/officers",
             f"/branches/{d['branch']}/members/new", f"/branches/{d['branch']}/import",
-            f"/orgs/{d['root']}/roles", "/account/password"]
+            f"/orgs/{d['root']}/roles", "/account/password", f"/branches/{d['branch']}/meetings",
+            f"/branches/{d['branch']}/meetings/new", f"/meetings/{d['meeting']}",
+            f"/meetings/{d['meeting']}/edit",
+            "/calendar", f"/meetings/{d['meeting']}.ics", "/meeting-types/"]
 
 
 @pytest.mark.parametrize("login", ["admin", "liaison", "secretary", "member"])

@@ -5,7 +5,7 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from meetings.policy import Action, scope_roots
+from meetings.policy import Action, can, scope_roots
 from meetings.web.main import bp
 
 
@@ -17,13 +17,17 @@ class NavItem:
 
 
 def nav_items_for(person) -> list[NavItem]:
-    """首页, the units one may see, one's own branch."""
+    """首页, the units one may see, one's own branch and its meetings, my calendar, meeting types."""
     items = [NavItem(_l("首页"), url_for("main.home"))]
     roots = scope_roots(person, Action.VIEW_ORG)
     if any(r.id != (person.branch_id or 0) for r in roots):
         items.append(NavItem(_l("组织架构"), url_for("orgs.tree")))
     if person.branch is not None:
         items.append(NavItem(_l("我的支部"), url_for("orgs.show", org_id=person.branch_id)))
+        items.append(NavItem(_l("会议"), url_for("meetings.branch_meetings", branch_id=person.branch_id)))
+    items.append(NavItem(_l("我的日历"), url_for("calendar.mine")))
+    if can(person, Action.MANAGE_TYPES, None):
+        items.append(NavItem(_l("会议类型"), url_for("types.index")))
     for item in items:
         item.active = request.path == item.url
     return items

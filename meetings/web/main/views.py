@@ -5,8 +5,9 @@ from flask_login import current_user, login_required
 
 from meetings.domain.terms import Role
 from meetings.extensions import db
-from meetings.policy import Action, active_roles, scope_roots
-from meetings.services import overview, roster
+from meetings.models import utcnow
+from meetings.policy import Action, active_roles, can, scope_roots
+from meetings.services import meetings_query, overview, roster
 from meetings.web.i18n import LANG_COOKIE
 from meetings.web.main import bp
 from meetings.web.util import safe_next
@@ -41,8 +42,9 @@ def home():
     roles = {r.role for r in active_roles(current_user)}
     oversight = [(overview.summarize(o), overview.breakdown(o))
                  for o in scope_roots(current_user, Action.VIEW_OVERSIGHT)]
-    managed = [o for o in scope_roots(current_user, Action.MANAGE_ROSTER) if o.is_branch]
-    secretary_panels = [_branch_panel(b) for b in managed]
+    now = utcnow()
+    managed = [o for o in scope_roots(current_user, Action.SCHEDULE_MEETING) if o.is_branch]
+    secretary_panels = [_branch_panel(b, now) for b in managed]
     branch = current_user.branch
     return render_template(
         "main/home.html",
@@ -52,10 +54,17 @@ def home():
         secretary_panels=secretary_panels,
         branch=branch,
         committee=roster.committee(branch) if branch else [],
+        my_meetings=meetings_query.upcoming_for(current_user, now),
+        now=now,
     )
 
 
-def _branch_panel(branch) -> dict:
-    incoming, outgoing = overview.pending_transfers(branch)
-    return {"branch": branch, "summary": overview.summarize(branch),
-            "incoming": incoming, "outgoing": outgoing}
+def _branch_panel(branch, now) -> dict:
+    """The secretary's (or recorder's) desk for one branch: meetings, leave, silence, roster."""
+    panel = {"branch": branch, "desk": meetings_query.branch_desk(branch, now),
+             "manages_roster": can(current_user, Action.MANAGE_ROSTER, branch),
+             "may_decide": can(current_user, Action.DECIDE_LEAVE, branch)}
+    if panel["manages_roster"]:
+        incoming, outgoing = overview.pending_transfers(branch)
+        panel.update(summary=overview.summarize(branch), incoming=incoming, outgoing=outgoing)
+    return panel

@@ -1,1 +1,212 @@
-"""Views (being written)."""
+"""Scheduling pages: a branch's meetings, the schedule form (one or a series), the meeting page,
+change and cancel. Load → authorize → validate → call a service → commit once → redirect.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from meetings.domain import recurrence
+from meetings.domain.markdown import render
+from meetings.extensions import db
+from meetings.models import Meeting, Organization, utcnow
+from meetings.policy import Action, can
+from meetings.services import audit, meetings_query, responses, scheduling, series
+from meetings.web.labels import options
+from meetings.web.meetings import bp, planning
+from meetings.web.meetings.forms import CancelForm, EditMeetingForm, LeaveForm, NewMeetingForm
+from meetings.web.util import authorize, load_or_404
+
+
+def _branch(branch_id: int) -> Organization:
+    branch = load_or_404(Organization, branch_id)
+    if not branch.is_branch:
+        abort(404)
+    return branch
+
+
+@bp.route("/branches/<int:branch_id>/meetings")
+@login_required
+def branch_meetings(branch_id: int):
+    """The branch's meetings: ahead, and the last 90 days."""
+    branch = _branch(branch_id)
+    authorize(current_user, Action.VIEW_MEETINGS, branch)
+    upcoming, recent = meetings_query.for_branch(branch, utcnow())
+    return render_template("meetings/list.html", branch=branch, upcoming=upcoming, recent=recent,
+                           may_schedule=can(current_user, Action.SCHEDULE_MEETING, branch))
+
+
+@bp.route("/branches/<int:branch_id>/meetings/new", methods=["GET", "POST"])
+@login_required
+def new(branch_id: int):
+    """Schedule a meeting or a recurring series (dates previewed before anything is saved)."""
+    branch = _branch(branch_id)
+    authorize(current_user, Action.SCHEDULE_MEETING, branch)
+    if not branch.is_active:
+        abort(404)
+    now, form = utcnow(), NewMeetingForm()
+    choices = planning.branch_choices(branch)
+    planning.fill_choices(form, choices)
+    if request.method == "GET":
+        planning.prefill(form, branch, choices, request.args.get("type"), now)
+    day = form.date.data if isinstance(form.date.data, date) else None
+    form.repeat.choices = planning.repeat_choices(day)
+    preview = None
+    if form.validate_on_submit():
+        preview, saved = _schedule(form, branch, now)
+        if saved:
+            return saved
+    return render_template("meetings/form.html", form=form, branch=branch, choices=choices, meeting=None,
+                           preview=preview, agenda_html=render(form.agenda.data or ""))
+
+
+def _schedule(form: NewMeetingForm, branch: Organization, now):
+    """Save one meeting, or preview/save a series; returns (preview dates, redirect or None)."""
+    observers, outside, errors = planning.read_guests(form.guests.data)
+    if errors:
+        form.guests.errors = [*form.guests.errors, *errors]
+        return None, None
+    fields = planning.read_fields(form, observers, outside)
+    if form.repeat.data and not fields.late_record:
+        return _schedule_series(form, branch, fields, now)
+    if "preview" in request.form:
+        return None, None
+    try:
+        meeting = scheduling.schedule_meeting(current_user, branch, fields, now)
+    except scheduling.SchedulingError as error:
+        _show_errors(form, error)
+        return None, None
+    db.session.commit()
+    flash(_("会议已安排，邀请已发送给 %(n)s 人。", n=len(meeting.invitations)) if not meeting.is_late_record
+          else _("已补录这次会议。"), "success")
+    return None, redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+def _schedule_series(form, branch, fields, now):
+    """First submit (or "预览"): show the dates; a submit after the preview creates the series."""
+    rule = planning.read_rule(form)
+    problems = series.check_rule(rule, now)
+    if problems:
+        _show_errors(form, scheduling.SchedulingError(problems))
+        return None, None
+    dates = [o.local_date for o in recurrence.occurrences(rule)]
+    form.include_dates.choices = options((d.isoformat(), format_date(d, "yyyy-MM-dd EEEE")) for d in dates)
+    if form.previewed.data != "1" or "preview" in request.form:
+        form.previewed.data = "1"
+        form.include_dates.data = [d.isoformat() for d in dates]
+        return _preview(rule, dates), None
+    kept = set(form.include_dates.data or [])
+    rule = planning.read_rule(form, skip=frozenset(d for d in dates if d.isoformat() not in kept))
+    try:
+        created = series.create_series(current_user, branch, fields, rule, now)
+    except scheduling.SchedulingError as error:
+        _show_errors(form, error)
+        return _preview(rule, dates), None
+    db.session.commit()
+    flash(_("已安排 %(n)s 次会议：%(rule)s。", n=len(created), rule=recurrence.describe(rule)), "success")
+    return None, redirect(url_for("meetings.branch_meetings", branch_id=branch.id))
+
+
+def _preview(rule, dates):
+    return {"description": recurrence.describe(rule), "dates": dates}
+
+
+def _show_errors(form, error: scheduling.SchedulingError) -> None:
+    """Put each message next to its field (or above the form when no field fits)."""
+    aliases = {"starts_at": "date", "ends_at": "end_time", "observers": "guests", "reason": "title",
+               "first_date": "date", "interval": "repeat", "weekday": "repeat", "ordinal": "repeat",
+               "day": "repeat", "duration_minutes": "end_time", "attributed_year": "previous_year"}
+    for name, message in error.errors:
+        field = getattr(form, aliases.get(name, name), None)
+        if field is None:
+            form.form_errors.append(message)
+        else:
+            field.errors = [*field.errors, message]
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@login_required
+def show(meeting_id: int):
+    """The meeting page: details, agenda, my answer, the invitees and, for officers, the actions."""
+    meeting = meetings_query.load_meeting(meeting_id) or abort(404)
+    authorize(current_user, Action.VIEW_MEETINGS, meeting)
+    now = utcnow()
+    mine = next((i for i in meeting.invitations if i.person_id == current_user.id), None)
+    may_manage = can(current_user, Action.SCHEDULE_MEETING, meeting)
+    return render_template(
+        "meetings/show.html", meeting=meeting, mine=mine, now=now, agenda_html=render(meeting.agenda),
+        open_for_answers=responses.open_for_answers(meeting, now), may_manage=may_manage,
+        may_decide=can(current_user, Action.DECIDE_LEAVE, meeting), leave_form=LeaveForm(),
+        cancel_form=CancelForm(), counts=meetings_query.answer_counts(meeting),
+        unanswered=responses.unanswered(meeting),
+        history=audit.history(meeting_id=meeting.id) if may_manage else None)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id: int):
+    """Change a meeting (and, for a series, optionally the following ones)."""
+    meeting = load_or_404(Meeting, meeting_id)
+    authorize(current_user, Action.SCHEDULE_MEETING, meeting)
+    if meeting.is_cancelled:
+        flash(_("会议已取消，不能再修改。"), "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    form = EditMeetingForm()
+    choices = planning.branch_choices(meeting.organization)
+    planning.fill_choices(form, choices)
+    if request.method == "GET":
+        planning.fill_from_meeting(form, meeting)
+    if form.validate_on_submit() and "preview" not in request.form and _update(form, meeting):
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, branch=meeting.organization, choices=choices,
+                           meeting=meeting, preview=None, agenda_html=render(form.agenda.data or ""))
+
+
+def _update(form: EditMeetingForm, meeting: Meeting) -> bool:
+    observers, outside, errors = planning.read_guests(form.guests.data)
+    if errors:
+        form.guests.errors = [*form.guests.errors, *errors]
+        return False
+    fields = planning.read_fields(form, observers, outside)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+    change = series.update_following if form.scope.data == "following" else scheduling.update_meeting
+    try:
+        changed = change(current_user, meeting, fields, utcnow(), version=version)
+    except scheduling.StaleMeeting:
+        db.session.rollback()
+        flash(_("在您编辑期间，其他人修改了这次会议。请查看最新内容后再修改。"), "error")
+        return False
+    except scheduling.SchedulingError as error:
+        db.session.rollback()
+        _show_errors(form, error)
+        return False
+    db.session.commit()
+    count = len(changed) if isinstance(changed, list) else 1
+    flash(_("已保存修改（%(n)s 次会议），参会人员会收到变更通知。", n=count), "success")
+    return True
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@login_required
+def cancel(meeting_id: int):
+    """Cancel with a reason; every invitee gets a cancellation."""
+    meeting = load_or_404(Meeting, meeting_id)
+    authorize(current_user, Action.SCHEDULE_MEETING, meeting)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        for message in form.reason.errors or [_("请填写取消原因。")]:
+            flash(message, "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    try:
+        scheduling.cancel_meeting(current_user, meeting, form.reason.data, utcnow())
+    except scheduling.SchedulingError as error:
+        db.session.rollback()
+        flash(error.errors[0][1], "error")
+    else:
+        db.session.commit()
+        flash(_("会议已取消，已通知参会人员。"), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
