@@ -97,7 +97,11 @@ class _Plan:
             agenda=AGENDA.get(code, ""), place="机关大楼三楼党员活动室", host_id=host, recorder_id=host)
 
     def at(self, days: int, clock: time) -> datetime:
-        return datetime.combine(self.today + timedelta(days=days), clock, tzinfo=scheduling.BEIJING)
+        """``days`` from today at ``clock`` Beijing time, moved off a weekend to the Monday."""
+        day = self.today + timedelta(days=days)
+        if day.weekday() >= 5:
+            day += timedelta(days=7 - day.weekday())
+        return datetime.combine(day, clock, tzinfo=scheduling.BEIJING)
 
     def one(self, code, title, *, days, at, extra=(), invitees=None) -> Meeting:
         fields = self.fields(code, title, self.at(days, at), extra=extra, invitees=invitees)

@@ -17,6 +17,7 @@ from meetings.models import Invitation, Meeting, Organization, Person
 
 RECENT = timedelta(days=90)
 HOME_AHEAD = timedelta(days=60)
+DESK_AHEAD = timedelta(days=30)  # late in a month, "this month" alone would look empty
 
 
 @dataclass
@@ -85,11 +86,13 @@ class BranchDesk:
 
 
 def branch_desk(branch: Organization, now: datetime) -> BranchDesk:
-    """This month's meetings, leave requests waiting for a decision, upcoming meetings with silence."""
+    """Meetings of this month and the next 30 days, leave requests waiting for a decision, and
+    meetings of the next 30 days whose invitees have not all answered."""
     today = scheduling.local_date(now)
     month_start = datetime.combine(today.replace(day=1), datetime.min.time(), tzinfo=scheduling.BEIJING)
     next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
-    month_end = datetime.combine(next_month, datetime.min.time(), tzinfo=scheduling.BEIJING)
+    month_end = max(datetime.combine(next_month, datetime.min.time(), tzinfo=scheduling.BEIJING),
+                    now + DESK_AHEAD)
     in_branch = sa.select(Organization.id).where(Organization.in_subtree(branch)).scalar_subquery()
     meetings = db.session.scalars(_with_details(
         sa.select(Meeting).where(Meeting.organization_id.in_(in_branch), Meeting.starts_at >= month_start,
@@ -104,6 +107,6 @@ def branch_desk(branch: Organization, now: datetime) -> BranchDesk:
         sa.select(Meeting, sa.func.count(Invitation.id)).join(Invitation, Invitation.meeting_id == Meeting.id)
         .where(Meeting.organization_id.in_(in_branch), Invitation.rsvp == Rsvp.PENDING,
                Invitation.person_id.is_not(None), Meeting.status == MeetingStatus.SCHEDULED,
-               Meeting.ends_at >= now)
+               Meeting.ends_at >= now, Meeting.starts_at < now + DESK_AHEAD)
         .group_by(Meeting.id).order_by(Meeting.starts_at)).all()
     return BranchDesk(list(meetings), list(leave), [(m, n) for m, n in silent])

@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from meetings.domain.terms import (
     CommitteeTitle,
     InviteeScope,
+    MeetingStatus,
     OrgKind,
     PersonCategory,
     PersonStatus,
@@ -41,6 +42,9 @@ PAIRS = [
     (TransferStatus.ACCEPTED, _l("已接收")),
     (TransferStatus.DECLINED, _l("已退回")),
     (TransferStatus.CANCELLED, _l("已撤回")),
+    (MeetingStatus.SCHEDULED, _l("已安排")),
+    (MeetingStatus.HELD, _l("已召开")),
+    (MeetingStatus.CANCELLED, _l("已取消")),
     (Rsvp.PENDING, _l("未回复")),
     (Rsvp.ATTENDING, _l("参加")),
     (Rsvp.LEAVE_REQUESTED, _l("请假待批")),
@@ -98,6 +102,14 @@ ACTIONS = {
     "transfer.cancel": _l("撤回转接"),
     "roster.import": _l("导入名册"),
     "meeting_type.update": _l("修改会议类型"),
+    "meeting.schedule": _l("安排会议"),
+    "meeting.update": _l("修改会议"),
+    "meeting.cancel": _l("取消会议"),
+    "meeting.nudge": _l("提醒未回复人员"),
+    "series.create": _l("安排例会"),
+    "invitation.answer": _l("回复邀请"),
+    "leave.approve": _l("准假"),
+    "leave.reject": _l("不准假"),
 }
 
 
@@ -109,16 +121,22 @@ FIELDS = {
     "name": _l("姓名/名称"), "category": _l("类别"), "status": _l("状态"), "phone": _l("手机"),
     "email": _l("邮箱"), "party_group_id": _l("党小组"), "login": _l("用户名"),
     "joined_party_on": _l("入党日期"), "note": _l("备注"),
+    "starts_at": _l("开始时间"), "ends_at": _l("结束时间"), "place": _l("地点"), "agenda": _l("议程"),
+    "online_url": _l("线上会议链接"), "types": _l("会议类型"), "host": _l("主持人"),
+    "recorder": _l("记录人"), "invitees": _l("参会人员"), "leave_reason": _l("请假事由"),
 }
 # Fields whose old and new values are plain names, safe and useful to show in full.
-SHOWN_IN_FULL = ("name", "parent", "person", "from", "to", "title", "role", "status")
-VALUE_ENUMS = {"role": Role, "title": CommitteeTitle, "status": PersonStatus}
+SHOWN_IN_FULL = ("name", "parent", "person", "from", "to", "title", "role", "status", "rsvp",
+                 "cancel_reason")
+# Enums a shown value may belong to, tried in order ("status" is a person's or a meeting's).
+VALUE_ENUMS = {"role": (Role,), "title": (CommitteeTitle,), "status": (PersonStatus, MeetingStatus),
+               "rsvp": (Rsvp,)}
 
 
 def _shown(key: str, value) -> str:
-    enum_cls = VALUE_ENUMS.get(key)
-    if enum_cls is not None and value in {m.value for m in enum_cls}:
-        return str(label(enum_cls(value)))
+    for enum_cls in VALUE_ENUMS.get(key, ()):
+        if value in {m.value for m in enum_cls}:
+            return str(label(enum_cls(value)))
     return "—" if value is None else str(value)
 
 

@@ -44,7 +44,7 @@ def test_secretary_home_shows_the_branch_desk(client, auth, world):
     auth.login("secretary")
     page = client.get("/").get_data(as_text=True)
     assert "导入名册" in page and "安排会议" in page
-    assert "本月会议" in page and "待审批的请假" in page and "未回复的邀请" in page
+    assert "本月及近期会议" in page and "待审批的请假" in page and "未回复的邀请" in page
 
 
 def test_member_home_shows_own_branch_and_committee(client, auth, world):
