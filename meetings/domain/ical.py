@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -138,10 +139,19 @@ def _calendar(method: str | None) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
+    cal.add_component(_vtimezone())
+    return cal
+
+
+@cache
+def _vtimezone() -> Timezone:
+    """The Asia/Shanghai VTIMEZONE, built once: icalendar takes ~17 ms to derive it from tzdata.
+
+    Every calendar shares this one component; nothing here modifies a component once added.
+    """
     vtimezone = Timezone.from_tzid(TZID, first_date=TIMEZONE_FIRST_DATE)
     vtimezone.pop("COMMENT", None)  # "only works until 2038" misleads: +0800 holds throughout
-    cal.add_component(vtimezone)
-    return cal
+    return vtimezone
 
 
 def _vevent(event: EventData, *, status: str) -> Event:
@@ -199,10 +209,23 @@ def _attendee_address(attendee: Attendee) -> vCalAddress:
 
 def _finish(cal: Calendar) -> bytes:
     """Serialize, after making sure every TZID used has its VTIMEZONE."""
-    missing = cal.get_missing_tzids()
+    missing = _missing_tzids(cal)
     if missing:
         raise ValueError(f"no VTIMEZONE for {sorted(missing)}")
     return cal.to_ical()
+
+
+def _missing_tzids(cal: Calendar) -> set[str]:
+    """Like ``Calendar.get_missing_tzids()`` (every property of every component), at a quarter of
+    its cost: that one takes ~20 ms for a 1,000-event feed, a tenth of rendering it."""
+    used = set()
+    for component in cal.walk():
+        for value in component.values():
+            for item in value if isinstance(value, list) else (value,):
+                params = getattr(item, "params", None)
+                if params and "TZID" in params:
+                    used.add(str(params["TZID"]))
+    return used - {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
 
 
 def _utc(moment: datetime, what: str) -> datetime:

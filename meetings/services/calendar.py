@@ -1,44 +1,41 @@
-"""Calendar output from the database: a meeting as ``EventData``, personal and branch feeds
-with stored bytes, and the secret feed tokens (订阅链接). All iCalendar text is built by
-``meetings.domain.ical``; this module only gathers the data.
+"""Calendar output from the database: a meeting as ``EventData``, one meeting's file, personal
+and branch feeds (kept as stored bytes by ``feed_store``), and the secret feed tokens (订阅链接).
+All iCalendar text is built by ``meetings.domain.ical``; this module only gathers the data.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 from base64 import urlsafe_b64encode
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from meetings.domain import ical
 from meetings.domain.terms import InvitationRole, MeetingStatus, Rsvp
 from meetings.extensions import db
-from meetings.models import CalendarSnapshot, Invitation, Meeting, Organization, Person
-from meetings.services import links
+from meetings.models import Invitation, Meeting, Organization, Person, RoleAssignment
+from meetings.services import feed_store, links
+from meetings.services.feed_store import FeedResponse
 
-FEED_PAST = timedelta(days=90)  # a personal feed shows the last 90 days and everything ahead
 PARTSTATS = {Rsvp.PENDING: "NEEDS-ACTION", Rsvp.ATTENDING: "ACCEPTED", Rsvp.LEAVE_REQUESTED: "TENTATIVE",
              Rsvp.LEAVE_APPROVED: "DECLINED", Rsvp.LEAVE_REJECTED: "NEEDS-ACTION"}
 
 
-@dataclass(frozen=True)
-class FeedResponse:
-    """A feed ready to serve: its bytes and validators."""
-
-    body: bytes
-    etag: str
-    last_modified: datetime
-
-
 def organizer() -> tuple[str, str]:
     """(name, address) of ``MAIL_FROM``: the mailbox invites come from and replies go to."""
-    name, address = parseaddr(current_app.config["MAIL_FROM"])
-    return name, address
+    return _parse_mail_from(current_app.config["MAIL_FROM"])
+
+
+@cache
+def _parse_mail_from(value: str) -> tuple[str, str]:
+    # Cached: a feed asks once per meeting, and parseaddr is slow next to the rest of event_data.
+    return parseaddr(value)
 
 
 def event_data(meeting: Meeting, *, cancelled: bool | None = None) -> ical.EventData:
@@ -60,6 +57,11 @@ def attendee(invitation: Invitation) -> ical.Attendee:
     role = "observer" if invitation.role == InvitationRole.OBSERVER else "attendee"
     return ical.Attendee(email=invitation.email or "", name=invitation.display_name, role=role,
                          partstat=PARTSTATS[invitation.rsvp])
+
+
+def meeting_file(meeting: Meeting) -> bytes:
+    """One meeting as a downloadable .ics (METHOD:PUBLISH, no attendee list)."""
+    return ical.feed([event_data(meeting)], name=meeting.title)
 
 
 def _description(meeting: Meeting) -> str:
@@ -87,90 +89,75 @@ def feed_token(person: Person) -> str | None:
 
 def issue_feed_token(person: Person, now: datetime) -> str:
     """A new token for the person; the previous link stops working at once (rotate)."""
-    person.feed_token_created_at = now
-    token = _derive(person.id, now)
+    issued_at = now.astimezone(UTC)
+    previous = person.feed_token_created_at
+    if previous is not None and issued_at <= previous:
+        # The token is a function of the issue time: the same instant would give the same link back.
+        issued_at = previous + timedelta(microseconds=1)
+    person.feed_token_created_at = issued_at
+    token = _derive(person.id, issued_at)
     person.feed_token_hash = token_hash(token)
     db.session.flush()
     return token
 
 
 def revoke_feed_token(person: Person) -> None:
+    """Switch the person's feed off: the link 404s until a new one is issued."""
     person.feed_token_hash = person.feed_token_created_at = None
     db.session.flush()
 
 
-def person_for_token(token: str) -> Person | None:
-    """The active person whose feed this token opens (looked up by its hash)."""
+def person_for_token(token: str, *, with_roles: bool = False) -> Person | None:
+    """The active person whose feed this token opens (looked up by its hash).
+
+    ``with_roles`` loads their roles and units in the same statement, for the policy's check.
+    """
     if not token or len(token) > 100:
         return None
-    person = db.session.scalar(sa.select(Person).where(Person.feed_token_hash == token_hash(token)))
+    person = db.session.scalars(_person_query(with_roles), {"hash": token_hash(token)}).unique().first()
     return person if person is not None and person.may_sign_in else None
 
 
+@cache
+def _person_query(with_roles: bool) -> sa.Select:
+    """Built once: feed polls are frequent, and building a statement costs more than running it."""
+    query = sa.select(Person).where(Person.feed_token_hash == sa.bindparam("hash"))
+    if with_roles:
+        query = query.options(joinedload(Person.roles).joinedload(RoleAssignment.organization))
+    return query
+
+
 def token_hash(token: str) -> str:
+    """SHA-256 of a token, the only form the database keeps."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _derive(person_id: int, issued_at: datetime) -> str:
-    message = f"feed:{person_id}:{issued_at.isoformat()}".encode()
+    # UTC, so the value read back from the database (always UTC) derives the same token.
+    message = f"feed:{person_id}:{issued_at.astimezone(UTC).isoformat()}".encode()
     digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).digest()
     return urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 # --- feeds -------------------------------------------------------------------------------
 
-def personal_feed(person: Person, now: datetime) -> FeedResponse:
-    """Every meeting the person is invited to, from 90 days ago on (cancelled ones until their date)."""
-    query = _window(sa.select(Meeting).join(Invitation).where(Invitation.person_id == person.id), now)
-    return _feed(f"person:{person.id}", query, name=f"组织生活 · {person.name}", now=now)
+def personal_feed(person: Person, now: datetime, *, with_body: bool = False) -> FeedResponse:
+    """Every meeting the person is invited to, from 90 days ago on (cancelled ones until their date).
+
+    Served from stored bytes while nothing in it changed (``feed_store``); ``with_body`` reads
+    the bytes too, for a caller that will send them.
+    """
+    return feed_store.feed("person", f"person:{person.id}", {"person_id": person.id}, now=now,
+                           name=f"组织生活 · {person.name}", render=_render, with_body=with_body)
 
 
-def branch_feed(branch: Organization, now: datetime) -> FeedResponse:
+def branch_feed(branch: Organization, now: datetime, *, with_body: bool = False) -> FeedResponse:
     """All meetings of one branch (and its party groups), same window, for its officers."""
-    query = _window(sa.select(Meeting).join(Organization, Meeting.organization_id == Organization.id)
-                    .where(Organization.in_subtree(branch)), now)
-    return _feed(f"branch:{branch.id}", query, name=f"组织生活 · {branch.name}", now=now)
+    # The bounds of Organization.in_subtree(branch): every path that starts with the branch's.
+    bounds = {"path_from": branch.path, "path_to": branch.path[:-1] + "0"}
+    return feed_store.feed("branch", f"branch:{branch.id}", bounds, now=now,
+                           name=f"组织生活 · {branch.name}", render=_render, with_body=with_body)
 
 
-def _window(query, now: datetime):
-    return query.where(Meeting.ends_at >= now - FEED_PAST,
-                       sa.or_(Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at >= now))
-
-
-def _feed(key: str, query, *, name: str, now: datetime) -> FeedResponse:
-    """Serve the stored bytes if nothing the feed shows has changed, else render and store them."""
-    ids = query.with_only_columns(Meeting.id).scalar_subquery()
-    count, newest, id_sum, version_sum = db.session.execute(
-        sa.select(sa.func.count(Meeting.id), sa.func.max(Meeting.updated_at), sa.func.sum(Meeting.id),
-                  sa.func.sum(Meeting.version)).where(Meeting.id.in_(ids))).one()
-    newest_text = newest.isoformat() if isinstance(newest, datetime) else str(newest)
-    fingerprint = hashlib.sha256(f"{name}|{count}|{newest_text}|{id_sum}|{version_sum}".encode()).hexdigest()
-    snapshot = db.session.scalar(sa.select(CalendarSnapshot).where(CalendarSnapshot.key == key))
-    if snapshot is not None and snapshot.fingerprint == fingerprint:
-        return FeedResponse(snapshot.body, snapshot.etag, snapshot.last_modified)
-    meetings = db.session.scalars(query.options(selectinload(Meeting.types),
-                                                selectinload(Meeting.organization))).unique()
-    body = ical.feed([event_data(m) for m in meetings], name=name)
-    return _store(snapshot, key, fingerprint, body, now)
-
-
-def _store(snapshot: CalendarSnapshot | None, key: str, fingerprint: str, body: bytes,
-           now: datetime) -> FeedResponse:
-    """Keep the new rendering; Last-Modified only moves forward, and only when the bytes change."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
-    moment = now.replace(microsecond=0)
-    if snapshot is None:
-        snapshot = CalendarSnapshot(key=key, fingerprint=fingerprint, etag=etag, last_modified=moment,
-                                    body=body)
-        try:
-            with db.session.begin_nested():  # another request may store the same feed at once
-                db.session.add(snapshot)
-        except sa.exc.IntegrityError:
-            pass
-        return FeedResponse(body, etag, moment)
-    if snapshot.etag != etag:
-        snapshot.last_modified = max(moment, snapshot.last_modified)
-        snapshot.body, snapshot.etag = body, etag
-    snapshot.fingerprint = fingerprint
-    db.session.flush()
-    return FeedResponse(body, etag, snapshot.last_modified)
+def _render(meetings: Iterable[Meeting], name: str) -> bytes:
+    return ical.feed([event_data(m) for m in meetings], name=name)

@@ -83,19 +83,26 @@ def queue_due_reminders(now: datetime) -> int:
     """Queue the reminder of every meeting whose reminder time has come; returns meetings reminded.
 
     Each meeting is claimed by clearing ``remind_at`` in the same transaction as its mail, so a
-    second worker (or a second pass) never reminds twice.
+    second worker (or a second pass) never reminds twice. The claim is a plain UPDATE that leaves
+    ``version`` and ``updated_at`` alone: a reminder is not an edit (an open edit form stays
+    valid, and calendar feeds keep their bytes).
     """
-    due = db.session.scalars(
+    due = list(db.session.scalars(
         sa.select(Meeting).where(Meeting.remind_at <= now, Meeting.status == MeetingStatus.SCHEDULED)
-        .order_by(Meeting.remind_at).limit(200).with_for_update(skip_locked=True))
+        .order_by(Meeting.remind_at).limit(200).with_for_update(skip_locked=True)))
+    if due:
+        db.session.execute(
+            sa.update(Meeting).where(Meeting.id.in_([m.id for m in due]))
+            .values(remind_at=None, reminder_sent_at=now, updated_at=Meeting.updated_at)
+            .execution_options(synchronize_session=False))
+        for meeting in due:
+            db.session.expire(meeting, ["remind_at", "reminder_sent_at"])
     reminded = 0
     for meeting in due:
-        meeting.remind_at, meeting.reminder_sent_at = None, now
         if meeting.starts_at > now:
             invitees = [i for i in meeting.invitations if i.rsvp not in (Rsvp.LEAVE_APPROVED,)]
             notify.meeting_mail(meeting, invitees, "reminder", now)
             reminded += 1
-    db.session.flush()
     return reminded
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from meetings.domain import scheduling
 from meetings.domain.terms import InvitationRole, MeetingStatus, PersonCategory, PersonStatus, Rsvp
 from meetings.extensions import db
-from meetings.models import Invitation, Meeting, MeetingSeries, MeetingType, Organization, Person
+from meetings.models import Invitation, Meeting, MeetingSeries, MeetingType, Organization, Person, utcnow
 from meetings.policy import Action, can
 from meetings.services import audit, notify, roster
 
@@ -201,6 +201,9 @@ def _apply(meeting: Meeting, fields: MeetingFields, types: list[MeetingType], no
     meeting.remind_at = _remind_at(fields, now)
     if [t.id for t in meeting.types] != [t.id for t in types]:
         meeting.types = types
+        # The link table alone would leave the row (version, DTSTAMP) untouched, yet CATEGORIES
+        # changed; updated_at is the wall clock's, as everywhere (TimestampMixin).
+        meeting.updated_at = utcnow()
 
 
 def _remind_at(fields: MeetingFields, now: datetime) -> datetime | None:

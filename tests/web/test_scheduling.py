@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from meetings.domain.terms import InvitationRole, MeetingStatus, PersonStatus, Rsvp
 from meetings.extensions import db
 from meetings.models import AuditEvent, OutboxMessage
-from meetings.services import scheduling
+from meetings.services import responses, scheduling
 from tests.builders import make_person
-from tests.meeting_builders import NOW, make_fields, make_meeting
+from tests.meeting_builders import NOW, make_fields, make_meeting, type_id
 
 
 def outbox(kind=None):
@@ -109,3 +109,25 @@ def test_late_record_is_held_and_mails_nobody(world):
 def test_member_may_not_schedule(world):
     with pytest.raises(PermissionError):
         scheduling.schedule_meeting(world["member"], world.a1, make_fields(world), NOW)
+
+
+def test_changing_only_the_types_touches_the_meeting_row(world):
+    meeting = make_meeting(world)
+    db.session.commit()
+    version, stamp = meeting.version, meeting.updated_at
+    fields = make_fields(world, type_ids=[type_id("theme_day"), type_id("party_lecture")])
+    scheduling.update_meeting(world["secretary"], meeting, fields, NOW + timedelta(hours=1), version=version)
+    db.session.commit()
+    assert meeting.version == version + 1 and meeting.updated_at > stamp
+
+
+def test_a_reminder_is_not_an_edit(world):
+    meeting = make_meeting(world)
+    db.session.commit()
+    version, stamp = meeting.version, meeting.updated_at
+    assert responses.queue_due_reminders(meeting.remind_at + timedelta(minutes=1)) == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert meeting.version == version and meeting.updated_at == stamp  # open edit forms stay valid
+    assert meeting.remind_at is None and meeting.reminder_sent_at is not None
+    assert responses.queue_due_reminders(meeting.starts_at - timedelta(minutes=5)) == 0
