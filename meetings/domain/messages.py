@@ -1,4 +1,5 @@
 """Marking user-facing messages in pure code, which must not import Flask-Babel."""
+from dataclasses import dataclass, field
 
 
 def N_(message: str) -> str:
@@ -16,3 +17,12 @@ class Problem:
     def text(self) -> str:
         """The message with its values filled in (untranslated)."""
         return self.message % self.params if self.params else self.message
+
+
+@dataclass(frozen=True)
+class FieldProblem(Problem):
+    """A problem with one named field of a form or rule: a message id and its values."""
+
+    field: str
+    message: str
+    params: dict = field(default_factory=dict, compare=False)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from meetings.domain.messages import N_, Problem
+from meetings.domain.messages import N_, FieldProblem
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_OCCURRENCES = 60
@@ -62,13 +62,8 @@ class Rule:
         object.__setattr__(self, "skip", frozenset(self.skip))
 
 
-@dataclass(frozen=True)
-class RuleError(Problem):
+class RuleError(FieldProblem):
     """A problem with the rule's ``field`` (a ``Rule`` attribute name)."""
-
-    field: str
-    message: str
-    params: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ and asks here; error messages are Chinese message ids marked with ``N_``.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from meetings.domain.messages import N_, Problem
+from meetings.domain.messages import N_, FieldProblem
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_DURATION = timedelta(hours=12)
@@ -20,13 +20,8 @@ TITLE_LENGTH = 200
 LAST_MONTH_FOR_PREVIOUS_YEAR = 3
 
 
-@dataclass(frozen=True)
-class PlanError(Problem):
+class PlanError(FieldProblem):
     """A problem with one field of the schedule form."""
-
-    field: str
-    message: str
-    params: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,13 @@
 """Meeting types (会议类型) as data: the seeded defaults and the admins' edits."""
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from meetings.domain.meeting_types import DEFAULT_TYPES
-from meetings.domain.terms import InviteeScope, QuorumRule
+from meetings.domain.meeting_types import DEFAULT_TYPES, TypeSettings
 from meetings.extensions import db
 from meetings.models import MeetingType, Person
 from meetings.services import audit
 
-
-@dataclass
-class TypeFields:
-    """What an administrator may change about a type (its code is fixed: rules refer to it)."""
-
-    name: str
-    name_en: str
-    default_invitees: InviteeScope
-    quorum_rule: QuorumRule
-    default_duration_minutes: int
-    minutes_template: str
-    is_active: bool = True
+TypeFields = TypeSettings  # the edit form's values
 
 
 def install_defaults() -> list[MeetingType]:

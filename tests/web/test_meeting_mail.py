@@ -6,7 +6,6 @@ Layout and calendar rules: ``shared/CALENDAR.md`` "Messages".
 import email
 import email.policy
 import re
-import socket
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from email.message import EmailMessage
@@ -14,7 +13,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from meetings.domain.terms import OutboxStatus, Rsvp
@@ -25,6 +23,7 @@ from meetings.services import links, mailer, notify, responses, scheduling
 from tests.builders import make_person
 from tests.ical_checks import problems
 from tests.meeting_builders import NOW, make_fields, make_meeting
+from tests.smtp_server import SmtpServer
 
 BRANCH = ("secretary", "recorder", "member")  # the invitees of branch a1 with an email
 RSVP_LINK = re.compile(r"/rsvp/([A-Za-z0-9_.-]+)")
@@ -334,29 +333,14 @@ def test_an_unknown_kind_of_mail_is_a_programming_error(world, meeting):
 
 # --- a real SMTP server -----------------------------------------------------------------------
 
-class Collector:
-    """aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp(ctx, monkeypatch):
     """An SMTP server on 127.0.0.1, with ``SMTP_URL`` pointing at it."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(ctx.config, "SMTP_URL", f"smtp://127.0.0.1:{port}?timeout=5")
-    yield handler
-    controller.stop()
+    server = SmtpServer()
+    server.start()
+    monkeypatch.setitem(ctx.config, "SMTP_URL", server.url)
+    yield server.handler
+    server.stop()
 
 
 def test_invites_travel_through_smtp_intact(ctx, world, meeting, smtp):

@@ -1,12 +1,10 @@
 """Outbox and ``send-mail``: queued rows reach a real SMTP server once, survive outages, or give up."""
 import email
 import email.policy
-import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from meetings.domain import ical
 from meetings.domain.terms import OutboxStatus
@@ -14,54 +12,10 @@ from meetings.extensions import db
 from meetings.models import OutboxMessage
 from meetings.services import mailer, outbox
 from tests.ical_checks import problems, sample_meeting, sample_member
+from tests.smtp_server import SmtpServer, free_port
 
 NOW = datetime(2026, 7, 1, 6, 0, tzinfo=UTC)
 SENDER = "组织生活 <orglife@example.org>"
-
-
-class Collector:
-    """aiosmtpd handler keeping every accepted message; refuses mailboxes named ``nobody``."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("nobody@"):
-            return "550 5.1.1 no such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    def messages(self):
-        return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class SmtpServer:
-    """A real SMTP server on 127.0.0.1 that can go down and come back on the same port."""
-
-    def __init__(self):
-        self.handler, self.port = Collector(), free_port()
-        self.url = f"smtp://127.0.0.1:{self.port}?timeout=5"
-        self.controller = None
-
-    def start(self):
-        # A stopped Controller cannot be restarted (its event loop is closed): make a new one.
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
 
 
 @pytest.fixture

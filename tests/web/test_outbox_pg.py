@@ -2,7 +2,6 @@
 import email
 import email.policy
 import os
-import socket
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -10,12 +9,12 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from meetings.domain.terms import OutboxStatus
 from meetings.extensions import db
 from meetings.models import OutboxMessage
 from meetings.services import mailer, outbox
+from tests.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.pg
 
@@ -35,27 +34,13 @@ def pg(app):
     pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
 
 
-class Collector:
-    def __init__(self):
-        self.contents, self.lock = [], threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.contents.append(envelope.content)
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
     """One real SMTP server on a free port of 127.0.0.1; yields (url, collector)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield f"smtp://127.0.0.1:{port}?timeout=10", handler
-    controller.stop()
+    server = SmtpServer()
+    server.start()
+    yield server.url, server.handler
+    server.stop()
 
 
 def queue(count: int) -> None:
