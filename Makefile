@@ -26,10 +26,12 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 
 translations: $(COMPILED)
 
-## run: migrate the database, seed the demo if empty, serve on 127.0.0.1:$(PORT)
+## run: migrate the database, seed the demo if empty, serve on 127.0.0.1:$(PORT) with a mail worker
+## (it says where mail goes: SMTP_URL, or .eml files in instance/mail/)
 run: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) send-mail --interval 5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: install dev requirements and run the whole suite (PostgreSQL/Chromium parts skip, with a reason, when absent)
