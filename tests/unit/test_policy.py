@@ -2,7 +2,7 @@
 import pytest
 
 from meetings.domain.terms import OrgKind, PersonStatus, Role, TransferStatus
-from meetings.models import Organization, Person, RoleAssignment, Transfer
+from meetings.models import Invitation, Meeting, Organization, Person, RoleAssignment, Transfer
 from meetings.policy import Action, can, can_grant_role, scope_roots
 
 
@@ -89,3 +89,47 @@ def test_transfer_is_decided_by_the_receiving_side(tree):
 def test_scope_roots_keep_only_topmost(tree):
     sec = person(10, tree["a"], [(Role.ADMIN, tree["pc"]), (Role.SECRETARY, tree["a"])])
     assert [o.id for o in scope_roots(sec, Action.VIEW_ORG)] == [tree["pc"].id]
+
+
+def meeting_of(branch: Organization, *invitees: Person) -> Meeting:
+    return Meeting(id=1, organization=branch, title="主题党日",
+                   invitations=[Invitation(person_id=p.id, person=p) for p in invitees])
+
+
+def test_members_see_their_branch_meetings_and_invitees_see_theirs(tree):
+    member, stranger, guest = person(10, tree["a"]), person(11, tree["b"]), person(12, tree["b"])
+    meeting = meeting_of(tree["a"], member, guest)
+    assert can(member, Action.VIEW_MEETINGS, meeting)
+    assert can(guest, Action.VIEW_MEETINGS, meeting)  # 列席 from another branch
+    assert not can(stranger, Action.VIEW_MEETINGS, meeting)
+    assert not can(member, Action.SCHEDULE_MEETING, meeting)
+
+
+def test_recorder_schedules_but_only_the_secretary_decides_leave(tree):
+    recorder = person(13, tree["a"], roles=[(Role.RECORDER, tree["a"])])
+    secretary = person(14, tree["a"], roles=[(Role.SECRETARY, tree["a"])])
+    meeting = meeting_of(tree["a"])
+    assert can(recorder, Action.SCHEDULE_MEETING, meeting)
+    assert can(secretary, Action.SCHEDULE_MEETING, meeting)
+    assert not can(recorder, Action.DECIDE_LEAVE, meeting)
+    assert can(secretary, Action.DECIDE_LEAVE, meeting)
+    assert not can(secretary, Action.SCHEDULE_MEETING, tree["b"])
+
+
+def test_liaison_sees_meetings_but_changes_nothing(tree):
+    liaison = person(15, roles=[(Role.LIAISON, tree["pc"])])
+    meeting = meeting_of(tree["a"])
+    assert can(liaison, Action.VIEW_MEETINGS, meeting)
+    assert not can(liaison, Action.SCHEDULE_MEETING, meeting)
+    assert not can(liaison, Action.DECIDE_LEAVE, meeting)
+
+
+def test_only_the_invitee_answers_an_invitation(tree):
+    member, secretary = person(16, tree["a"]), person(17, tree["a"], roles=[(Role.SECRETARY, tree["a"])])
+    invitation = Invitation(person_id=member.id, person=member)
+    assert can(member, Action.RESPOND, invitation) and not can(secretary, Action.RESPOND, invitation)
+
+
+def test_meeting_types_are_edited_by_an_administrator_at_the_root_only(tree):
+    assert can(person(18, roles=[(Role.ADMIN, tree["root"])]), Action.MANAGE_TYPES, None)
+    assert not can(person(19, roles=[(Role.ADMIN, tree["pc"])]), Action.MANAGE_TYPES, None)

@@ -3,6 +3,7 @@ change and cancel. Load → authorize → validate → call a service → commit
 """
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -100,7 +101,10 @@ def _schedule_series(form, branch, fields, now):
         form.include_dates.data = [d.isoformat() for d in dates]
         return _preview(rule, dates), None
     kept = set(form.include_dates.data or [])
-    rule = planning.read_rule(form, skip=frozenset(d for d in dates if d.isoformat() not in kept))
+    skipped = frozenset(d for d in dates if d.isoformat() not in kept)
+    rule = planning.read_rule(form, skip=skipped)
+    if rule.count is not None:  # exactly the dates that stayed ticked: no unseen date is added
+        rule = dataclasses.replace(rule, count=max(rule.count - len(skipped), 0))
     try:
         created = series.create_series(current_user, branch, fields, rule, now)
     except scheduling.SchedulingError as error:
