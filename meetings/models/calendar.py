@@ -14,6 +14,7 @@ class CalendarSnapshot(Base):
 
     ``fingerprint`` summarizes what the feed was built from (its meetings' ids, update times
     and the window), so an unchanged feed is served from ``body`` without rendering it again.
+    ``body`` is zlib-compressed (``services.feed_store``).
     """
 
     __tablename__ = "calendar_snapshot"
