@@ -4,14 +4,9 @@ The feed views read the clock through ``views.utcnow``; the ``clock`` fixture se
 meeting can be in the future, then in the past, without waiting.
 """
 import hashlib
-import json
-import os
 import re
-import shutil
-import subprocess
 import zlib
 from datetime import UTC, timedelta
-from pathlib import Path
 
 import icalendar
 import pytest
@@ -27,10 +22,10 @@ from meetings.policy import can_subscribe_branch
 from meetings.services import calendar, orgs, scheduling
 from meetings.web.calendar import views
 from tests.ical_checks import problems
+from tests.ical_js import read_with_ical_js
 from tests.meeting_builders import NOW, make_fields, make_meeting
 
 BASE_URL = "https://orglife.example.org"
-JS_DIR = Path(__file__).resolve().parent.parent / "js"
 
 
 class Clock:
@@ -158,17 +153,8 @@ def test_ical_js_and_recurring_ical_events_read_the_database_times(client, world
 
 
 def ical_js_events(body: bytes, folder) -> list[dict]:
-    """The events as ical.js reads them (skipped without node and ``npm ci`` in tests/js)."""
-    if shutil.which("node") is None or not (JS_DIR / "node_modules" / "ical.js").is_dir():
-        if os.environ.get("REQUIRE_ALL") == "1":
-            pytest.fail("REQUIRE_ALL=1 but node or ical.js (npm ci in tests/js) is missing")
-        pytest.skip("node or ical.js is not installed")
-    path = folder / "feed.ics"
-    path.write_bytes(body)
-    result = subprocess.run(["node", str(JS_DIR / "check_ical.mjs"), str(path)], capture_output=True,
-                            text=True, timeout=30, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    parsed = json.loads(result.stdout)[str(path)]
+    """The events as ical.js reads them."""
+    parsed = read_with_ical_js({"feed": body}, folder)["feed"]
     assert parsed["method"] == "PUBLISH"
     return parsed["events"]
 

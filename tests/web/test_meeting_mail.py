@@ -22,6 +22,7 @@ from meetings.models.base import utcnow
 from meetings.services import links, mailer, notify, responses, scheduling
 from tests.builders import make_person
 from tests.ical_checks import problems
+from tests.ical_js import read_with_ical_js
 from tests.meeting_builders import NOW, make_fields, make_meeting
 from tests.smtp_server import SmtpServer
 
@@ -436,3 +437,21 @@ def test_a_reminder_not_yet_due_waits(ctx, world, spool):
     db.session.commit()
     send_mail_once(ctx)
     assert rows("reminder") == [] and meeting.remind_at == meeting.starts_at - timedelta(days=1)
+
+
+def test_ical_js_reads_invite_update_and_cancel_with_the_database_times(world, meeting, tmp_path):
+    invite = mails("invite")[world["member"].email]
+    reschedule(world, meeting)
+    update = mails("update")[world["member"].email]
+    scheduling.cancel_meeting(world["secretary"], meeting, "与上级会议冲突", NOW)
+    cancel = mails("cancel")[world["member"].email]
+    parsed = read_with_ical_js({"invite": invite.calendar, "update": update.calendar,
+                                "cancel": cancel.calendar}, tmp_path)  # as Thunderbird reads them
+    expected = (("invite", "REQUEST", 0), ("update", "REQUEST", 1), ("cancel", "CANCEL", 2))
+    for name, method, sequence in expected:
+        (event,) = parsed[name]["events"]
+        assert parsed[name]["method"] == method and event["sequence"] == sequence
+        assert event["uid"] == f"meeting-{meeting.id}@orglife.local" and event["zone"] == "Asia/Shanghai"
+    db.session.expire_all()
+    assert event["start"] == meeting.starts_at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    assert event["status"] == "CANCELLED"

@@ -1,0 +1,40 @@
+"""Mozilla's ical.js (Thunderbird's parser) over our .ics bytes, through tests/js/check_ical.mjs.
+
+Needs node and ``npm ci`` in tests/js: without them the calling test is skipped, or failed when
+REQUIRE_ALL=1 (CI installs both).
+"""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+JS_DIR = Path(__file__).resolve().parent / "js"
+
+
+def missing_tooling() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not (JS_DIR / "node_modules" / "ical.js").is_dir():
+        return "ical.js is not installed: run `npm ci` in tests/js"
+    return None
+
+
+def read_with_ical_js(files: dict[str, bytes], folder: Path) -> dict[str, dict]:
+    """{name: {"method", "events": [{uid, summary, status, sequence, zone, start, end}]}}."""
+    reason = missing_tooling()
+    if reason:
+        if os.environ.get("REQUIRE_ALL") == "1":
+            pytest.fail(f"REQUIRE_ALL=1 but {reason}")
+        pytest.skip(reason)
+    paths = {}
+    for name, data in files.items():
+        paths[name] = folder / f"{name}.ics"
+        paths[name].write_bytes(data)
+    result = subprocess.run(["node", str(JS_DIR / "check_ical.mjs"), *map(str, paths.values())],
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    printed = json.loads(result.stdout)
+    return {name: printed[str(path)] for name, path in paths.items()}
