@@ -63,6 +63,7 @@ def test_secretary_schedules_a_meeting_and_invitees_are_mailed(world, client, au
 @pytest.mark.parametrize("overrides, message", [
     ({"end_time": "14:00"}, "结束时间必须晚于开始时间。"),
     ({"date": "2026-02-30"}, "请输入有效的日期"),
+    ({"start_time": "25:00"}, "请输入有效的时间"),
     ({"title": "长" * 10_000}, "会议主题不能超过 200 个字。"),
     ({"title": ""}, "请填写会议主题。"),
     ({"type_ids": []}, "请选择会议类型。"),

@@ -37,22 +37,24 @@ def web_address(form, field):
         raise ValidationError(_l("线上会议链接应以 https:// 或 http:// 开头。"))
 
 
-class LocalDateField(DateField):
-    """A date field whose complaint about an impossible date (2026-02-30) is ours, in Chinese."""
+class _OwnParseMessage:
+    """A field whose complaint about an impossible value (2026-02-30, 25:00) is ours, in Chinese."""
+
+    parse_message = None
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(str(DATE_MESSAGE)) from error
+            raise ValueError(str(self.parse_message)) from error
 
 
-class LocalTimeField(TimeField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(TIME_MESSAGE)) from error
+class LocalDateField(_OwnParseMessage, DateField):
+    parse_message = DATE_MESSAGE
+
+
+class LocalTimeField(_OwnParseMessage, TimeField):
+    parse_message = TIME_MESSAGE
 
 
 class CheckboxList(SelectMultipleField):
