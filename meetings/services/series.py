@@ -4,7 +4,7 @@ and "change this and following" (修改本次及以后).
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,22 +18,13 @@ from meetings.services.scheduling import MeetingFields, SchedulingError, schedul
 
 
 def rule_to_json(rule: recurrence.Rule) -> dict:
-    """The rule as stored on the series row."""
+    """The rule as recorded on the series row (what the secretary asked for)."""
     data = dataclasses.asdict(rule)
     data["first_date"] = rule.first_date.isoformat()
     data["start_time"] = rule.start_time.strftime("%H:%M")
     data["until"] = rule.until.isoformat() if rule.until else None
     data["skip"] = sorted(d.isoformat() for d in rule.skip)
     return data
-
-
-def rule_from_json(data: dict) -> recurrence.Rule:
-    values = dict(data)
-    values["first_date"] = date.fromisoformat(values["first_date"])
-    values["start_time"] = time.fromisoformat(values["start_time"])
-    values["until"] = date.fromisoformat(values["until"]) if values.get("until") else None
-    values["skip"] = frozenset(date.fromisoformat(d) for d in values.get("skip", []))
-    return recurrence.Rule(**values)
 
 
 def check_rule(rule: recurrence.Rule, now: datetime) -> list[tuple[str, str]]:
