@@ -37,7 +37,8 @@ def _admin_scope(org_id: int | None) -> Organization:
 
 def init_app(app: Flask) -> None:
     """Register every command on the app."""
-    from meetings.commands import import_roster, seed_demo, send_mail
+    from meetings.commands import import_roster, seed_demo, send_mail, verify_minutes
 
-    for command in (create_user_command, seed_demo.command, import_roster.command, send_mail.command):
+    for command in (create_user_command, seed_demo.command, import_roster.command, send_mail.command,
+                    verify_minutes.command):
         app.cli.add_command(command)

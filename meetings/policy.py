@@ -8,7 +8,15 @@ from __future__ import annotations
 from enum import StrEnum
 
 from meetings.domain.terms import OrgKind, Role, TransferStatus
-from meetings.models import Invitation, Meeting, Organization, Person, RoleAssignment, Transfer
+from meetings.models import (
+    ActionItem,
+    Invitation,
+    Meeting,
+    Organization,
+    Person,
+    RoleAssignment,
+    Transfer,
+)
 
 
 class Action(StrEnum):
@@ -29,6 +37,11 @@ class Action(StrEnum):
     DECIDE_LEAVE = "leave.decide"  # approve or reject a leave request (请假审批)
     RESPOND = "invitation.respond"  # attend or request leave (on one's own invitation)
     MANAGE_TYPES = "types.manage"  # edit the meeting types (the whole tree's)
+    RECORD_MEETING = "meetings.record"  # attendance, draft minutes, attachments, action items
+    FINALIZE_MINUTES = "minutes.finalize"  # 定稿, and amend final minutes with a reason
+    VIEW_MINUTES = "minutes.view"  # final minutes (drafts need RECORD_MEETING)
+    CHECK_IN = "invitation.check_in"  # self check-in (on one's own invitation)
+    CLOSE_ACTION = "action.close"  # report an action item done (its owner, or the officers)
 
 
 # Which role lets its holder do what inside its subtree.
@@ -36,7 +49,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.LIAISON: frozenset(
         {Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON, Action.VIEW_OVERSIGHT,
-         Action.VIEW_MEETINGS}
+         Action.VIEW_MEETINGS, Action.VIEW_MINUTES}
     ),
     Role.SECRETARY: frozenset(
         {
@@ -51,15 +64,19 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VIEW_MEETINGS,
             Action.SCHEDULE_MEETING,
             Action.DECIDE_LEAVE,
+            Action.RECORD_MEETING,
+            Action.FINALIZE_MINUTES,
+            Action.VIEW_MINUTES,
+            Action.CLOSE_ACTION,
         }
     ),
     Role.RECORDER: frozenset(
         {Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON, Action.VIEW_MEETINGS,
-         Action.SCHEDULE_MEETING}
+         Action.SCHEDULE_MEETING, Action.RECORD_MEETING, Action.VIEW_MINUTES, Action.CLOSE_ACTION}
     ),
 }
 # What every member may do in their own branch without any role.
-MEMBER_ACTIONS = frozenset({Action.VIEW_ORG, Action.VIEW_MEETINGS})
+MEMBER_ACTIONS = frozenset({Action.VIEW_ORG, Action.VIEW_MEETINGS, Action.VIEW_MINUTES})
 
 # Roles a secretary may hand out inside their own branch; the others are the committee's.
 SECRETARY_GRANTABLE = frozenset({Role.SECRETARY, Role.RECORDER})
@@ -83,7 +100,7 @@ def is_member_of(person: Person, org: Organization) -> bool:
 
 def can(person: Person | None, action: Action, obj: object) -> bool:
     """Decide whether ``person`` may do ``action`` to ``obj`` (organization, person, transfer,
-    meeting, invitation, or ``None`` for tree-wide actions)."""
+    meeting, invitation, action item, or ``None`` for tree-wide actions)."""
     if person is None or not person.may_sign_in:
         return False
     if obj is None:
@@ -92,6 +109,8 @@ def can(person: Person | None, action: Action, obj: object) -> bool:
         return _can_on_meeting(person, action, obj)
     if isinstance(obj, Invitation):
         return _can_on_invitation(person, action, obj)
+    if isinstance(obj, ActionItem):
+        return _can_on_action_item(person, action, obj)
     if isinstance(obj, Organization):
         return _can_on_org(person, action, obj)
     if isinstance(obj, Person):
@@ -148,14 +167,29 @@ def _can_on_meeting(person: Person, action: Action, meeting: Meeting) -> bool:
     if action == Action.VIEW_MEETINGS:
         invited = any(i.person_id == person.id for i in meeting.invitations)
         return invited or _can_on_org(person, action, meeting.organization)
-    if action in (Action.SCHEDULE_MEETING, Action.DECIDE_LEAVE):
+    # Final minutes are the branch's record: its members and officers above it, not a 列席
+    # guest from elsewhere who merely saw the invitation.
+    if action in (Action.SCHEDULE_MEETING, Action.DECIDE_LEAVE, Action.RECORD_MEETING,
+                  Action.FINALIZE_MINUTES, Action.VIEW_MINUTES):
         return _can_on_org(person, action, meeting.organization)
     return False
 
 
 def _can_on_invitation(person: Person, action: Action, invitation: Invitation) -> bool:
-    # Only the invitee answers their own invitation; officers act through DECIDE_LEAVE.
-    return action == Action.RESPOND and invitation.person_id == person.id
+    # Only the invitee answers or checks in on their own invitation; officers act through
+    # DECIDE_LEAVE and RECORD_MEETING.
+    return action in (Action.RESPOND, Action.CHECK_IN) and invitation.person_id == person.id
+
+
+def _can_on_action_item(person: Person, action: Action, item: ActionItem) -> bool:
+    """整改事项: its owner reports it done; the branch's officers manage every one."""
+    if action == Action.CLOSE_ACTION and item.owner_id == person.id:
+        return True
+    if action in (Action.CLOSE_ACTION, Action.RECORD_MEETING):
+        return _can_on_org(person, action, item.meeting.organization)
+    if action == Action.VIEW_MEETINGS:
+        return item.owner_id == person.id or _can_on_org(person, action, item.meeting.organization)
+    return False
 
 
 def can_grant_role(actor: Person, role: Role, org: Organization) -> bool:

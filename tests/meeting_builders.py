@@ -41,3 +41,12 @@ def make_meeting(world, *, actor: Person | None = None, now: datetime = NOW, **o
     """A meeting of branch a1 scheduled by its secretary (flushed, mail queued)."""
     fields = make_fields(world, **overrides)
     return scheduling.schedule_meeting(actor or world["secretary"], world.a1, fields, now)
+
+
+def make_started_meeting(world, *, started: timedelta = timedelta(hours=1), **overrides):
+    """A meeting of a1 that began ``started`` ago by the wall clock (scheduled a day before),
+    for pages, which run on the real time."""
+    from meetings.models import utcnow
+
+    now = utcnow()
+    return make_meeting(world, now=now - started - timedelta(days=1), starts_at=now - started, **overrides)

@@ -1,6 +1,7 @@
 """Meeting types, meetings (one row per occurrence), series and invitations/attendance."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,6 +20,14 @@ from meetings.domain.terms import (
 from meetings.models.base import Base, TimestampMixin, enum_column
 from meetings.models.organization import Organization
 from meetings.models.person import Person
+
+CHECK_IN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off a screen
+
+
+def new_check_in_code() -> str:
+    """Six characters, about 30 bits: guessing one within a meeting's window is hopeless."""
+    return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(6))
+
 
 meeting_meeting_type = sa.Table(
     "meeting_meeting_type",
@@ -82,7 +91,16 @@ class Meeting(TimestampMixin, Base):
     reminder_minutes: Mapped[int | None] = mapped_column(default=24 * 60)
     reminder_sent_at: Mapped[datetime | None]
     remind_at: Mapped[datetime | None] = mapped_column(index=True)  # starts_at - reminder_minutes
-    check_in_code: Mapped[str | None] = mapped_column(sa.String(12))
+    # The short code behind the check-in QR (扫码签到); random, so it cannot be guessed from the id.
+    check_in_code: Mapped[str | None] = mapped_column(sa.String(12), default=new_check_in_code)
+    # Set when the sheet is first saved (登记出勤); the compliance engine reads the frozen
+    # summary below rather than three million invitation rows.
+    attendance_recorded_at: Mapped[datetime | None]
+    attendance_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    committee_seats: Mapped[int | None]  # 支委 seats of the branch when attendance was recorded
+    expected_count: Mapped[int | None]  # 应到
+    present_count: Mapped[int | None]  # 实到
+    quorum_met: Mapped[bool | None]  # None: none of its types asks for a quorum
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     version: Mapped[int] = mapped_column(default=1)
 
@@ -131,6 +149,7 @@ class Invitation(Base):
     absence_reason: Mapped[str | None] = mapped_column(sa.String(500))
     checked_in_at: Mapped[datetime | None]
     check_in_method: Mapped[CheckInMethod | None] = enum_column(CheckInMethod, nullable=True)
+    committee_member: Mapped[bool] = mapped_column(default=False)  # held a 支委 seat (frozen)
     updated_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetings.domain.terms import ActionStatus, AttachmentKind, MinutesState
 from meetings.models.base import Base, TimestampMixin, enum_column, utcnow
+from meetings.models.meeting import Meeting
 from meetings.models.person import Person
 
 
@@ -26,6 +27,9 @@ class Minutes(TimestampMixin, Base):
     finalized_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     is_late: Mapped[bool] = mapped_column(default=False)  # 补录: finalized after N days
 
+    meeting: Mapped[Meeting] = relationship()
+    current_revision: Mapped[MinutesRevision | None] = relationship(
+        foreign_keys=[current_revision_id], post_update=True)
     revisions: Mapped[list[MinutesRevision]] = relationship(
         back_populates="minutes",
         foreign_keys="MinutesRevision.minutes_id",
@@ -47,6 +51,7 @@ class MinutesRevision(Base):
     reason: Mapped[str | None] = mapped_column(sa.String(500))  # amendment of final minutes
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    header: Mapped[dict | None] = mapped_column(sa.JSON)  # 会议记录 header frozen with the text
     prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
     hash: Mapped[str | None] = mapped_column(sa.String(64))
 
@@ -68,8 +73,10 @@ class ActionItem(TimestampMixin, Base):
     status: Mapped[ActionStatus] = enum_column(ActionStatus, default=ActionStatus.OPEN)
     evidence: Mapped[str | None] = mapped_column(sa.Text)
     closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
+    meeting: Mapped[Meeting] = relationship()
     owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
 
 
@@ -87,3 +94,7 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str | None] = mapped_column(sa.String(200))
+
+    meeting: Mapped[Meeting] = relationship()
+    uploaded_by: Mapped[Person | None] = relationship()
