@@ -49,7 +49,7 @@ lint: $(VENV)/.dev
 
 ## i18n-extract: refresh the English catalog from the Chinese source strings
 i18n-extract: $(VENV)/.dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs ".* __pycache__ node_modules" -o meetings/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 --ignore-dirs ".* __pycache__ node_modules" -o meetings/translations/messages.pot .
 	$(BIN)/pybabel update -i meetings/translations/messages.pot -d meetings/translations --no-fuzzy-matching
 
 clean:

@@ -36,6 +36,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     else:
         app.config.update(test_config)
     app.config.setdefault("DATABASE_URL", cfg.default_database_url(app.instance_path))
+    app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads"))
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = cfg.load_secret_key(app.instance_path)
@@ -70,10 +71,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; ``web/errors`` renders 403/404/500 in Chinese."""
-    from meetings.web import auth, calendar, errors, main, orgs, roster, types
+    from meetings.web import actions, attachments, auth, calendar, errors, main, orgs, roster, types
     from meetings.web import meetings as meeting_pages
 
-    for module in (auth, main, orgs, roster, meeting_pages, calendar, types):
+    for module in (auth, main, orgs, roster, meeting_pages, actions, attachments, calendar, types):
         app.register_blueprint(module.bp)
     errors.init_app(app)
 

@@ -20,7 +20,9 @@ class DefaultConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # a secretary's form may stay open through a long meeting
-    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # one meeting attachment (附件)
+    # A little above the attachment limit, so a 10 MB file with its multipart overhead gets in.
+    MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"  # per address and login

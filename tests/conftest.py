@@ -46,6 +46,7 @@ def app(tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         **RELAXED_LIMITS,
         "SERVER_NAME": "orglife.test",
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),  # never the real instance/
     })
     app.test_client_class = FreshContextClient
     with app.app_context():

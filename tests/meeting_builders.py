@@ -50,3 +50,15 @@ def make_started_meeting(world, *, started: timedelta = timedelta(hours=1), **ov
 
     now = utcnow()
     return make_meeting(world, now=now - started - timedelta(days=1), starts_at=now - started, **overrides)
+
+
+def held_meeting_with_final_minutes(world, text: str = "## 学习内容\n\n学习了党章。\n"):
+    """A meeting of a1 held an hour ago: everyone present, minutes written and finalized."""
+    from meetings.services import attendance, minutes
+
+    meeting = make_started_meeting(world)
+    now = meeting.starts_at + timedelta(minutes=30)
+    attendance.record_attendance(world["secretary"], meeting, [], now, all_present=True)
+    minutes.save_draft(world["recorder"], meeting, text, 0, now)
+    minutes.finalize(world["secretary"], meeting, now)
+    return meeting

@@ -23,10 +23,12 @@ def command() -> None:
     findings = list(minutes_chain.verify_all())
     for f in findings:
         where = f"第 {f.number} 版 revision {f.number}" if f.number is not None else "整体 as a whole"
-        click.echo(f"会议 meeting {f.meeting_id} 会议记录 minutes {f.minutes_id} {where}: {PROBLEMS[f.problem]}")
+        click.echo(f"会议 meeting {f.meeting_id} 会议记录 minutes {f.minutes_id} {where}: "
+                   f"{PROBLEMS[f.problem]}")
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Minutes)
                               .where(Minutes.state == MinutesState.FINAL))
     broken = len({f.minutes_id for f in findings})
-    click.echo(f"已校验 {total} 份定稿会议记录，{broken} 份有问题 Checked {total} final minutes, {broken} broken.")
+    click.echo(f"已校验 {total} 份定稿会议记录，{broken} 份有问题 "
+               f"Checked {total} final minutes, {broken} broken.")
     if findings:
         raise SystemExit(1)

@@ -140,7 +140,8 @@ def _mark_everyone_present(meeting: Meeting, now: datetime) -> list[dict]:
     """"全部到会": every expected invitee not marked yet is present, or on leave if excused."""
     changed = []
     for invitation in meeting.invitations:
-        if invitation.attendance is not None or invitation.optional or invitation.role != InvitationRole.ATTENDEE:
+        expected = not invitation.optional and invitation.role == InvitationRole.ATTENDEE
+        if invitation.attendance is not None or not expected:
             continue
         if invitation.rsvp == Rsvp.LEAVE_APPROVED:
             changed.append(_set(invitation, Attendance.LEAVE, invitation.leave_reason,

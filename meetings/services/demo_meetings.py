@@ -12,7 +12,7 @@ from meetings.domain import recurrence, scheduling
 from meetings.domain.terms import InviteeScope, PersonStatus
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingType, Organization, Person
-from meetings.services import meeting_types, orgs, responses, roster, series
+from meetings.services import demo_record, meeting_types, orgs, responses, roster, series
 from meetings.services.demo_data import DEMO_BRANCH
 from meetings.services.scheduling import (
     MeetingFields,
@@ -80,6 +80,7 @@ class _Plan:
             made += self.theme_day_series()
             made += self.changes()
             self.answers(made[0])
+            made += demo_record.seed_records(self.branch, self.types, self.actor, self.now)
         else:
             made.append(self.one("theme_day", "“学党章、守规矩”主题党日", days=16, at=time(15, 0)))
         return made

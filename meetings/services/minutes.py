@@ -80,7 +80,8 @@ def header(meeting: Meeting) -> dict:
     }
 
 
-def save_draft(actor: Person, meeting: Meeting, text: str, base: int, now: datetime) -> MinutesRevision | None:
+def save_draft(actor: Person, meeting: Meeting, text: str, base: int,
+               now: datetime) -> MinutesRevision | None:
     """Save the text as the next revision; None when nothing changed. Raises StaleMinutes when
     someone saved since revision ``base`` was loaded."""
     _require(actor, Action.RECORD_MEETING, meeting)
@@ -118,7 +119,8 @@ def finalize(actor: Person, meeting: Meeting, now: datetime) -> MinutesRevision:
     return revision
 
 
-def amend(actor: Person, meeting: Meeting, text: str, reason: str, base: int, now: datetime) -> MinutesRevision:
+def amend(actor: Person, meeting: Meeting, text: str, reason: str, base: int,
+          now: datetime) -> MinutesRevision:
     """更正 final minutes: a new final revision with the reason, chained to the last one."""
     _require(actor, Action.FINALIZE_MINUTES, meeting)
     minutes = for_meeting(meeting)

@@ -30,7 +30,8 @@ def verify_all() -> Iterator[Finding]:
     last_id = 0
     while True:
         batch = db.session.scalars(sa.select(Minutes).where(
-            Minutes.id > last_id, Minutes.state == MinutesState.FINAL).order_by(Minutes.id).limit(BATCH)).all()
+            Minutes.id > last_id, Minutes.state == MinutesState.FINAL)
+            .order_by(Minutes.id).limit(BATCH)).all()
         if not batch:
             return
         revisions = _final_revisions([m.id for m in batch])

@@ -21,3 +21,21 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, CONTROL_MESSAGE]
                 valid = False
         return valid
+
+
+def optional_int(value):
+    """A select's value as an id, or None for the empty choice."""
+    return int(value) if value not in (None, "", "None") else None
+
+
+class OwnParseMessage:
+    """A field whose complaint about an unreadable value (2026-02-30, 25:00, "abc") is ours, in
+    Chinese: set ``parse_message`` on the subclass."""
+
+    parse_message = None
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(self.parse_message)) from error

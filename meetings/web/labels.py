@@ -1,11 +1,16 @@
 """Display names of the domain's enums, translated (Chinese source, English catalog)."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms.fields.choices import SelectChoice
 
 from meetings.domain.terms import (
+    ActionStatus,
+    AttachmentKind,
+    Attendance,
     CommitteeTitle,
     InviteeScope,
     MeetingStatus,
+    MinutesState,
     OrgKind,
     PersonCategory,
     PersonStatus,
@@ -56,6 +61,20 @@ PAIRS = [
     (QuorumRule.NONE, _l("不适用")),
     (QuorumRule.FULL_MEMBERS_MAJORITY, _l("正式党员过半数")),
     (QuorumRule.COMMITTEE_MAJORITY, _l("支委过半数")),
+    (ActionStatus.OPEN, _l("待整改")),
+    (ActionStatus.DONE, _l("已完成")),
+    (ActionStatus.CANCELLED, _l("已取消")),
+    (Attendance.PRESENT, _l("出席")),
+    (Attendance.LATE, _l("迟到")),
+    (Attendance.ABSENT, _l("缺席")),
+    # The same word as the 请假 button; a context keeps "on leave" apart from "request leave".
+    (Attendance.LEAVE, lazy_pgettext("attendance mark", "请假")),
+    (MinutesState.DRAFT, _l("草稿")),
+    (MinutesState.FINAL, _l("已定稿")),
+    (AttachmentKind.SIGN_IN_SHEET, _l("签到表")),
+    (AttachmentKind.PHOTO, _l("照片")),
+    (AttachmentKind.RESOLUTION, _l("决议")),
+    (AttachmentKind.OTHER, _l("其他")),
 ]
 
 
@@ -110,6 +129,18 @@ ACTIONS = {
     "invitation.answer": _l("回复邀请"),
     "leave.approve": _l("准假"),
     "leave.reject": _l("不准假"),
+    "action.add": _l("新增整改事项"),
+    "action.update": _l("修改整改事项"),
+    "action.close": _l("整改事项办结"),
+    "action.cancel": _l("取消整改事项"),
+    "action.reopen": _l("重新打开整改事项"),
+    "attendance.record": _l("登记出勤"),
+    "attendance.check_in": _l("扫码签到"),
+    "minutes.save": _l("保存会议记录"),
+    "minutes.finalize": _l("会议记录定稿"),
+    "minutes.amend": _l("更正会议记录"),
+    "attachment.add": _l("上传附件"),
+    "attachment.remove": _l("删除附件"),
 }
 
 
@@ -124,13 +155,15 @@ FIELDS = {
     "starts_at": _l("开始时间"), "ends_at": _l("结束时间"), "place": _l("地点"), "agenda": _l("议程"),
     "online_url": _l("线上会议链接"), "types": _l("会议类型"), "host": _l("主持人"),
     "recorder": _l("记录人"), "invitees": _l("参会人员"), "leave_reason": _l("请假事由"),
+    "text": _l("整改内容"), "due_on": _l("整改时限"),
 }
 # Fields whose old and new values are plain names, safe and useful to show in full.
 SHOWN_IN_FULL = ("name", "parent", "person", "from", "to", "title", "role", "status", "rsvp",
-                 "cancel_reason")
-# Enums a shown value may belong to, tried in order ("status" is a person's or a meeting's).
-VALUE_ENUMS = {"role": (Role,), "title": (CommitteeTitle,), "status": (PersonStatus, MeetingStatus),
-               "rsvp": (Rsvp,)}
+                 "cancel_reason", "filename")
+# Enums a shown value may belong to, tried in order ("status" is a person's, a meeting's or
+# an action item's).
+VALUE_ENUMS = {"role": (Role,), "title": (CommitteeTitle,),
+               "status": (PersonStatus, MeetingStatus, ActionStatus), "rsvp": (Rsvp,)}
 
 
 def _shown(key: str, value) -> str:

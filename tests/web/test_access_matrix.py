@@ -2,15 +2,18 @@
 
 A new route fails ``test_every_rule_is_in_the_matrix`` until it is given a row here.
 """
+import io
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment, utcnow
-from meetings.services import calendar, links, responses, roster
-from tests.meeting_builders import make_meeting, type_id
+from meetings.services import actions, attachments, calendar, links, responses, roster
+from tests import file_samples
+from tests.meeting_builders import held_meeting_with_final_minutes, make_meeting, type_id
 
 ROLES = ["anonymous", "admin", "liaison", "secretary", "recorder", "member", "other_secretary"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -65,9 +68,33 @@ MATRIX = {
     "calendar.meeting_ics": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
     "types.index": ("GET", {"admin"}),
     "types.edit": ("GET", {"admin"}),
+    # The record: on a held meeting of a1 with attendance and final minutes (world.held).
+    "meetings.attendance_sheet": ("GET", {"admin", "secretary", "recorder"}),
+    "meetings.check_in_display": ("GET", {"admin", "secretary", "recorder"}),
+    "meetings.check_in": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "meetings.minutes": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "meetings.edit_minutes": ("GET", {"admin", "secretary"}),  # final: only an amendment
+    "meetings.finalize_minutes": ("POST", {"admin", "secretary"}),
+    "meetings.minutes_revisions": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "meetings.minutes_diff": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "meetings.print_minutes": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "meetings.year_record": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "actions.add": ("POST", {"admin", "secretary", "recorder"}),
+    "actions.edit": ("GET", {"admin", "secretary", "recorder"}),
+    "actions.close": ("GET", {"admin", "secretary", "recorder", "member"}),  # `member` owns it
+    "actions.cancel": ("POST", {"admin", "secretary", "recorder"}),
+    "actions.reopen": ("POST", {"admin", "secretary", "recorder"}),
+    "actions.branch": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "attachments.upload": ("POST", {"admin", "secretary", "recorder"}),
+    "attachments.download": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
+    "attachments.delete": ("POST", {"admin", "secretary", "recorder"}),
 }
 # Committee roles live above the branch: these take the party committee 党委A as org_id.
 UNIT_ROLE_ENDPOINTS = {"orgs.roles", "orgs.grant_role", "orgs.create_officer"}
+RECORD_ENDPOINTS = {"meetings.attendance_sheet", "meetings.check_in_display", "meetings.check_in",
+                    "meetings.minutes", "meetings.edit_minutes", "meetings.finalize_minutes",
+                    "meetings.minutes_revisions", "meetings.minutes_diff", "meetings.print_minutes",
+                    "meetings.year_record"}
 # Routes whose object is looked up after the permission check: allowed roles may get a 404.
 MAY_BE_MISSING = {"roster.import_preview", "roster.import_confirm"}
 
@@ -83,9 +110,12 @@ def _url_args(world, rule) -> dict:
     values = {"org_id": world.a1.id, "branch_id": world.a1.id, "person_id": world["secretary"].id,
               "transfer_id": transfer.id, "grant_id": grant.id, "seat_id": seat.id,
               "token": "Zm9vYmFyYmF6cXV4cXV1eA", "meeting_id": meeting.id, "invitation_id": leave.id,
-              "type_id": type_id("theme_day")}
+              "type_id": type_id("theme_day"), "item_id": world.item.id,
+              "attachment_id": world.attachment.id}
     if rule.endpoint in UNIT_ROLE_ENDPOINTS:
         values["org_id"] = world.pc_a.id  # committee roles live above the branch
+    if rule.endpoint in RECORD_ENDPOINTS:
+        values["meeting_id"], values["year"] = world.held.id, world.held.starts_at.year
     if rule.endpoint in ("calendar.personal_feed", "calendar.branch_feed"):
         values["token"] = calendar.feed_token(world["secretary"])
     if rule.endpoint == "meetings.rsvp_link":
@@ -94,14 +124,23 @@ def _url_args(world, rule) -> dict:
 
 
 @pytest.fixture
-def matrix_world(world):
-    """The world plus a pending transfer, an upcoming a1 meeting with a leave request, feed tokens."""
+def matrix_world(world, app, tmp_path, monkeypatch):
+    """The world plus a pending transfer, an upcoming a1 meeting with a leave request, feed tokens,
+    and an action item of that meeting owned by ``member``."""
     roster.request_transfer(world["admin"], world["member"], world.a2, None)
     now = utcnow()
     world.meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=3))
     leave = next(i for i in world.meeting.invitations if i.person_id == world["member"].id)
     responses.request_leave(world["member"], leave, "出差", now)
     calendar.issue_feed_token(world["secretary"], now)
+    world.held = held_meeting_with_final_minutes(world)
+    world.item = actions.add_action_item(world["secretary"], world.meeting, text="完善支部档案",
+                                         owner_id=world["member"].id, due_on=world.meeting.starts_at.date(),
+                                         now=now)
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    world.attachment = attachments.add_attachment(
+        world["secretary"], world.meeting, kind=AttachmentKind.PHOTO, filename="合影.png",
+        stream=io.BytesIO(file_samples.png()), note=None, now=now)
     db.session.commit()
     return world
 
@@ -121,6 +160,7 @@ def test_access(app, client, auth, matrix_world, endpoint, role):
     if role != "anonymous":
         assert auth.login(role).status_code == 302
     response = client.open(url, method=method, data={})
+    response.close()  # a download streams its file until closed
     status = response.status_code
     assert status < 500
     if allowed == PUBLIC:

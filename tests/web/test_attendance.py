@@ -10,7 +10,7 @@ from meetings.models import AuditEvent, Invitation, Meeting, Minutes, utcnow
 from meetings.services import attendance, responses
 from meetings.services.attendance import AttendanceError, Mark
 from tests.builders import make_person
-from tests.meeting_builders import NOW, branch_member_ids, make_meeting, make_started_meeting
+from tests.meeting_builders import NOW, branch_member_ids, make_meeting
 
 START = NOW + timedelta(days=3)
 DURING = START + timedelta(minutes=10)
@@ -172,13 +172,6 @@ def test_a_theme_day_asks_for_no_quorum(world, meeting):
 
 
 # ---- pages ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def started(world):
-    m = make_started_meeting(world, code="branch_assembly")
-    db.session.commit()
-    return m
-
 
 def test_the_secretary_records_the_sheet_through_the_page(world, client, auth, started):
     auth.logout()

@@ -14,9 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from meetings import create_app
+from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment, utcnow
-from meetings.services import responses, roster
+from meetings.services import actions, attachments, responses, roster
+from tests import file_samples
 from tests.builders import make_person
 from tests.builders import roster_xlsx as xlsx
 from tests.meeting_builders import make_meeting, type_id
@@ -39,7 +41,8 @@ HOSTILE = {
     "repeated": ["1", "abc"],  # a list where a scalar is expected: the key is sent twice
 }
 KEY_TABLES = ("person", "organization", "role_assignment", "committee_seat", "transfer", "audit_event",
-              "meeting", "invitation", "outbox_message", "meeting_type")
+              "meeting", "invitation", "outbox_message", "meeting_type", "action_item",
+              "attachment")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MISSING = 999_999
 TOKEN = "Zm9vYmFyYmF6cXV4cXV1eA"
@@ -166,15 +169,30 @@ def import_folder(app, tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def upload_folder(app, tmp_path_factory, monkeypatch):
+    """Attachments go to their own temporary folder (the import folder must stay empty)."""
+    folder = tmp_path_factory.mktemp("attachments")
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder
+
+
 @pytest.fixture
 def hostile_world(world):
     """The standard world plus a pending transfer of ``member`` from a1 to a2, and an upcoming
-    meeting of a1 where ``member`` has asked for leave."""
+    meeting of a1 where ``member`` has asked for leave, and an action item of it owned by ``member``,
+    and a photo attached to it."""
     roster.request_transfer(world["admin"], world["member"], world.a2, None)
     now = utcnow()
     world.meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=3))
     leave = next(i for i in world.meeting.invitations if i.person_id == world["member"].id)
     responses.request_leave(world["member"], leave, "出差", now)
+    world.item = actions.add_action_item(world["secretary"], world.meeting, text="完善支部档案",
+                                         owner_id=world["member"].id, due_on=world.meeting.starts_at.date(),
+                                         now=now)
+    world.attachment = attachments.add_attachment(
+        world["secretary"], world.meeting, kind=AttachmentKind.PHOTO, filename="合影.png",
+        stream=io.BytesIO(file_samples.png()), note=None, now=now)
     db.session.commit()
     return world
 
@@ -193,11 +211,15 @@ HOSTS = {
     "meetings.cancel": "meetings.show", "meetings.answer": "meetings.show",
     "meetings.decide_leave": "meetings.show", "meetings.nudge": "meetings.show",
     "calendar.rotate": "calendar.mine",
+    "meetings.finalize_minutes": "meetings.minutes",
+    "actions.add": "meetings.show", "actions.cancel": "meetings.show", "actions.reopen": "meetings.show",
+    "attachments.upload": "meetings.show", "attachments.delete": "meetings.show",
 }
 # Names read from request.form directly, for when the host page shows no such button.
 KNOWN_FIELDS = {"roster.set_status": ["status"], "roster.decide_transfer": ["decision"],
                 "main.set_language": ["language", "next"], "auth.login": ["login", "password", "remember"],
-                "meetings.answer": ["action", "reason"], "meetings.decide_leave": ["decision"]}
+                "meetings.answer": ["action", "reason"], "meetings.decide_leave": ["decision"],
+                "actions.close": ["next"], "actions.cancel": ["reason", "next"], "actions.reopen": ["next"]}
 
 
 def _url_values(world, endpoint: str) -> dict:
@@ -215,7 +237,9 @@ def _url_values(world, endpoint: str) -> dict:
     return {"org_id": org.id, "branch_id": world.a1.id, "person_id": world["member"].id,
             "transfer_id": transfer.id, "grant_id": grant.id, "seat_id": seat.id, "token": TOKEN,
             "meeting_id": meeting.id if meeting else MISSING, "invitation_id": leave.id if leave else MISSING,
-            "type_id": type_id("theme_day")}
+            "type_id": type_id("theme_day"),
+            "item_id": world.item.id if hasattr(world, "item") else MISSING,
+            "attachment_id": world.attachment.id if hasattr(world, "attachment") else MISSING}
 
 
 def _url(app, world, endpoint: str, **override) -> str:

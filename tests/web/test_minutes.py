@@ -9,7 +9,7 @@ from meetings.extensions import db
 from meetings.models import Minutes, MinutesRevision
 from meetings.services import attendance, minutes_chain
 from meetings.services import minutes as service
-from tests.meeting_builders import NOW, make_meeting, make_started_meeting
+from tests.meeting_builders import NOW, make_meeting
 
 START = NOW + timedelta(days=3)
 AFTER = START + timedelta(hours=3)
@@ -28,8 +28,9 @@ def record_attendance(world, meeting, now=AFTER):
 
 
 def revisions(meeting) -> list[MinutesRevision]:
-    return list(db.session.scalars(sa.select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
-                                   .where(Minutes.meeting_id == meeting.id).order_by(MinutesRevision.number)))
+    query = (sa.select(MinutesRevision).join(Minutes, Minutes.id == MinutesRevision.minutes_id)
+             .where(Minutes.meeting_id == meeting.id).order_by(MinutesRevision.number))
+    return list(db.session.scalars(query))
 
 
 def test_the_editor_starts_from_the_type_template(world, meeting):
@@ -132,13 +133,6 @@ def test_verify_minutes_notices_a_deleted_final_revision(world, meeting, app):
 
 
 # ---- pages ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def started(world):
-    m = make_started_meeting(world, code="branch_assembly")
-    db.session.commit()
-    return m
-
 
 def test_writing_previewing_and_finalizing_through_the_pages(world, client, auth, started):
     auth.logout()

@@ -1,10 +1,14 @@
 """DESIGN §7: any page issues at most 20 SQL statements, on the full demo organization."""
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import OrgKind
 from meetings.extensions import db
-from meetings.models import Meeting, Organization, Person
+from meetings.models import Meeting, Organization, Person, utcnow
+from meetings.services import actions
 from meetings.services.demo import seed_demo
 
 BUDGET = 20
@@ -19,8 +23,22 @@ def demo(ctx):
     person = db.session.scalar(sa.select(Person).where(Person.login == "member"))
     meeting = db.session.scalar(sa.select(Meeting).where(Meeting.organization_id == branch.id)
                                 .order_by(Meeting.id).limit(1))
+    items = _action_items(meeting, person)
     return {"branch": branch.id, "root": root.id, "pc": branch.parent_id, "person": person.id,
-            "meeting": meeting.id}
+            "meeting": meeting.id, "item": items[0].id}
+
+
+def _action_items(meeting, member) -> list:
+    """Four 整改事项 on the meeting: two of ``member``'s (one overdue), one closed, one else's."""
+    secretary = db.session.scalar(sa.select(Person).where(Person.login == "secretary"))
+    now, day = utcnow(), local_date(meeting.starts_at)
+    items = [actions.add_action_item(secretary, meeting, text=f"整改事项{n}", owner_id=owner.id,
+                                     due_on=day + timedelta(days=30 * n), now=now)
+             for n, owner in enumerate([member, member, secretary, secretary], start=1)]
+    items[1].due_on = local_date(now) - timedelta(days=3)  # overdue, whenever the demo meeting is
+    actions.close_action_item(secretary, items[3], "已完成整改", now)
+    db.session.commit()
+    return items
 
 
 def pages(d: dict) -> list[str]:
@@ -29,7 +47,8 @@ def pages(d: dict) -> list[str]:
             f"/branches/{d['branch']}/members/new", f"/branches/{d['branch']}/import",
             f"/orgs/{d['root']}/roles", "/account/password", f"/branches/{d['branch']}/meetings",
             f"/branches/{d['branch']}/meetings/new", f"/meetings/{d['meeting']}",
-            f"/meetings/{d['meeting']}/edit",
+            f"/meetings/{d['meeting']}/edit", f"/branches/{d['branch']}/actions",
+            f"/actions/{d['item']}/close", f"/actions/{d['item']}/edit",
             "/calendar", f"/meetings/{d['meeting']}.ics", "/meeting-types/"]
 
 

@@ -3,14 +3,17 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from meetings.extensions import db
 from meetings.models import Person, RoleAssignment
 
 
 def load_person(user_id: str) -> Person | None:
-    """Resolve a session id to a person who may still sign in, roles loaded in one go."""
+    """Resolve a session id to a person who may still sign in, roles loaded in one go.
+
+    Branch and party group come in the same statement as the person: every page reads them,
+    and each page has a budget of 20 statements (DESIGN §7)."""
     person_id, _, fingerprint = user_id.partition(":")
     if not person_id.isdigit():
         return None
@@ -19,7 +22,8 @@ def load_person(user_id: str) -> Person | None:
         .where(Person.id == int(person_id))
         .options(
             selectinload(Person.roles).selectinload(RoleAssignment.organization),
-            selectinload(Person.branch),
+            joinedload(Person.branch),
+            joinedload(Person.party_group),
         )
     )
     if person is None or not person.may_sign_in:

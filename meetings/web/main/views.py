@@ -8,6 +8,7 @@ from meetings.extensions import db
 from meetings.models import utcnow
 from meetings.policy import Action, active_roles, can, scope_roots
 from meetings.services import meetings_query, overview, roster
+from meetings.web.actions.panel import desk_actions
 from meetings.web.i18n import LANG_COOKIE
 from meetings.web.main import bp
 from meetings.web.util import safe_next
@@ -45,6 +46,7 @@ def home():
     now = utcnow()
     managed = [o for o in scope_roots(current_user, Action.SCHEDULE_MEETING) if o.is_branch]
     secretary_panels = [_branch_panel(b, now) for b in managed]
+    my_actions, action_counts = desk_actions(current_user, managed, now)
     branch = current_user.branch
     return render_template(
         "main/home.html",
@@ -55,6 +57,8 @@ def home():
         branch=branch,
         committee=roster.committee(branch) if branch else [],
         my_meetings=meetings_query.upcoming_for(current_user, now),
+        my_actions=my_actions,
+        action_counts=action_counts,
         now=now,
     )
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
 
-from meetings.web.meetings import answers, views  # noqa: E402,F401
+from meetings.web.meetings import answers, minutes, printing, record, views  # noqa: E402,F401

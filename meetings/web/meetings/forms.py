@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from meetings.domain.recurrence import MAX_OCCURRENCES
-from meetings.web.forms import Form
+from meetings.web.forms import Form, OwnParseMessage, optional_int
 from meetings.web.labels import options
 
 AGENDA_LENGTH = 20_000
@@ -27,33 +27,17 @@ DATE_MESSAGE = _l("请输入有效的日期，例如 2026-07-01。")
 TIME_MESSAGE = _l("请输入有效的时间，例如 14:30。")
 
 
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 def web_address(form, field):
     field.data = (field.data or "").strip()
     if field.data and not field.data.lower().startswith(("https://", "http://")):
         raise ValidationError(_l("线上会议链接应以 https:// 或 http:// 开头。"))
 
 
-class _OwnParseMessage:
-    """A field whose complaint about an impossible value (2026-02-30, 25:00) is ours, in Chinese."""
-
-    parse_message = None
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(self.parse_message)) from error
-
-
-class LocalDateField(_OwnParseMessage, DateField):
+class LocalDateField(OwnParseMessage, DateField):
     parse_message = DATE_MESSAGE
 
 
-class LocalTimeField(_OwnParseMessage, TimeField):
+class LocalTimeField(OwnParseMessage, TimeField):
     parse_message = TIME_MESSAGE
 
 

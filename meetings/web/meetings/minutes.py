@@ -42,7 +42,8 @@ def minutes(meeting_id: int):
         return redirect(url_for("meetings.edit_minutes", meeting_id=meeting.id))
     shown = record.current_revision
     return render_template("meetings/minutes.html", meeting=meeting, record=record, revision=shown,
-                           header=header_view(shown.header or service.header(meeting)), body_html=render(shown.body),
+                           header=header_view(shown.header or service.header(meeting)),
+                           body_html=render(shown.body),
                            may_write=can(current_user, Action.RECORD_MEETING, meeting),
                            may_finalize=can(current_user, Action.FINALIZE_MINUTES, meeting))
 

@@ -65,7 +65,8 @@ def check_in_display(meeting_id: int):
     authorize(current_user, Action.RECORD_MEETING, meeting)
     url = links.absolute(url_for("meetings.check_in", meeting_id=meeting.id, code=meeting.check_in_code))
     # segno writes plain SVG markup (no script), drawn on the server: nothing from outside.
-    qr = Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, title=_("签到二维码")))
+    qr = Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True,
+                                                         title=_("签到二维码")))
     return render_template("meetings/check_in_display.html", meeting=meeting, qr=qr, url=url,
                            window=attendance.check_in_window(meeting), now=utcnow(),
                            summary=attendance.summary(meeting))

@@ -48,7 +48,8 @@ class MinutesForm(FlaskForm):
     body = TextAreaField(_l("会议记录"), validators=[Length(max=minutes_rules.MAX_LENGTH, message=_l(
         "会议记录不能超过 %(max)d 个字符。"))])
     base = HiddenField()
-    reason = StringField(_l("更正原因"), validators=[Length(max=500, message=_l("更正原因不能超过 500 个字。"))])
+    reason = StringField(_l("更正原因"), validators=[
+        Length(max=500, message=_l("更正原因不能超过 500 个字。"))])
 
     def base_number(self) -> int:
         value = self.base.data or "0"

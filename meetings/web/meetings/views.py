@@ -17,9 +17,12 @@ from meetings.extensions import db
 from meetings.models import Meeting, Organization, utcnow
 from meetings.policy import Action, can
 from meetings.services import audit, meetings_query, responses, scheduling, series
+from meetings.web.actions.panel import actions_panel
+from meetings.web.attachments.panel import attachments_panel
 from meetings.web.labels import options
 from meetings.web.meetings import bp, planning
 from meetings.web.meetings.forms import CancelForm, EditMeetingForm, LeaveForm, NewMeetingForm
+from meetings.web.meetings.record import record_panel
 from meetings.web.util import authorize, load_or_404
 
 
@@ -147,7 +150,10 @@ def show(meeting_id: int):
         may_decide=can(current_user, Action.DECIDE_LEAVE, meeting), leave_form=LeaveForm(),
         cancel_form=CancelForm(), counts=meetings_query.answer_counts(meeting),
         unanswered=responses.unanswered(meeting),
-        history=audit.history(meeting_id=meeting.id) if may_manage else None)
+        history=audit.history(meeting_id=meeting.id) if may_manage else None,
+        record=record_panel(meeting, current_user, now),
+        **actions_panel(meeting, current_user, now),
+        **attachments_panel(meeting, current_user))
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,28 @@
+"""Fixtures shared by the page tests."""
+import pytest
+
+from meetings.extensions import db
+from tests.attachment_client import upcoming_meeting
+from tests.meeting_builders import make_started_meeting
+
+
+@pytest.fixture(autouse=True)
+def upload_folder(app, tmp_path, monkeypatch):
+    """Each test stores attachments in its own empty folder, never the real instance/uploads."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder
+
+
+@pytest.fixture
+def meeting(world):
+    """An upcoming meeting of branch a1 (test modules may define their own)."""
+    return upcoming_meeting(world)
+
+
+@pytest.fixture
+def started(world):
+    """A 支部党员大会 of a1 that began an hour ago (committed), for the record's pages."""
+    assembly = make_started_meeting(world, code="branch_assembly")
+    db.session.commit()
+    return assembly
