@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from meetings.domain import recurrence
+from meetings.domain import scheduling as scheduling_rules
 from meetings.domain.markdown import render
 from meetings.extensions import db
 from meetings.models import Meeting, Organization, utcnow
@@ -39,8 +40,10 @@ def branch_meetings(branch_id: int):
     """The branch's meetings: ahead, and the last 90 days."""
     branch = _branch(branch_id)
     authorize(current_user, Action.VIEW_MEETINGS, branch)
-    upcoming, recent = meetings_query.for_branch(branch, utcnow())
+    now = utcnow()
+    upcoming, recent = meetings_query.for_branch(branch, now)
     return render_template("meetings/list.html", branch=branch, upcoming=upcoming, recent=recent,
+                           year=scheduling_rules.local_date(now).year,
                            may_schedule=can(current_user, Action.SCHEDULE_MEETING, branch))
 
 
