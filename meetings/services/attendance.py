@@ -180,10 +180,15 @@ def _freeze(actor: Person, meeting: Meeting, now: datetime) -> None:
         meeting.attendance_recorded_at, meeting.attendance_recorded_by_id = now, actor.id
     meeting.committee_seats = committee_seats
     meeting.status, meeting.remind_at = MeetingStatus.HELD, None
+    refresh_summary(meeting)
+    db.session.flush()
+
+
+def refresh_summary(meeting: Meeting) -> None:
+    """Recount 应到/实到/quorum onto the meeting (after the sheet, or a change of invitees)."""
     result = summary(meeting)
     meeting.expected_count, meeting.present_count = result.tally.expected, result.tally.present
     meeting.quorum_met = result.quorum_met
-    db.session.flush()
 
 
 def _lock(meeting: Meeting) -> None:

@@ -16,7 +16,7 @@ from meetings.domain.terms import InvitationRole, MeetingStatus, PersonCategory,
 from meetings.extensions import db
 from meetings.models import Invitation, Meeting, MeetingSeries, MeetingType, Organization, Person, utcnow
 from meetings.policy import Action, can
-from meetings.services import audit, notify, roster
+from meetings.services import attendance, audit, notify, roster
 
 OPTIONAL_STATUSES = (PersonStatus.AWAY, PersonStatus.EXEMPT)  # invited, never in 应到
 # Changing these is news for the invitees' calendars: SEQUENCE goes up and they get an update.
@@ -91,6 +91,8 @@ def update_meeting(actor: Person, meeting: Meeting, fields: MeetingFields, now: 
     moved = (fields.starts_at, fields.ends_at) != (meeting.starts_at, meeting.ends_at)
     _apply(meeting, fields, types, now)
     added, removed = _sync_invitations(meeting, fields, people)
+    if meeting.attendance_recorded_at is not None:  # the engine reads the frozen numbers
+        attendance.refresh_summary(meeting)
     after = _snapshot(meeting)
     if before == after and not added and not removed:
         return meeting

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from meetings.domain.terms import Attendance, CheckInMethod, MeetingStatus, MinutesState
 from meetings.extensions import db
 from meetings.models import AuditEvent, Invitation, Meeting, Minutes, utcnow
-from meetings.services import attendance, responses
+from meetings.services import attendance, responses, scheduling
 from meetings.services.attendance import AttendanceError, Mark
 from tests.builders import make_person
-from tests.meeting_builders import NOW, branch_member_ids, make_meeting
+from tests.meeting_builders import NOW, branch_member_ids, make_fields, make_meeting
 
 START = NOW + timedelta(days=3)
 DURING = START + timedelta(minutes=10)
@@ -228,3 +228,12 @@ def test_a_forged_code_on_the_page_is_shown_next_to_the_field(world, client, aut
     assert response.status_code == 200 and "签到码不正确" in response.text
     db.session.expire_all()
     assert db.session.get(Invitation, invitation(soon, world, "member").id).attendance is None
+
+
+def test_inviting_someone_after_the_sheet_recounts_the_frozen_numbers(world, meeting):
+    attendance.record_attendance(world["secretary"], meeting, [], DURING, all_present=True)
+    newcomer = make_person(world.a1, "吴新到")
+    fields = make_fields(world, starts_at=START, invitee_ids=[*branch_member_ids(world.a1)])
+    scheduling.update_meeting(world["secretary"], meeting, fields, DURING, version=meeting.version)
+    assert newcomer.id in {i.person_id for i in meeting.invitations}
+    assert (meeting.expected_count, meeting.present_count) == (4, 3)

@@ -18,6 +18,7 @@ from meetings.web.meetings import bp
 from meetings.web.meetings.headers import header_view
 from meetings.web.meetings.record import _meeting
 from meetings.web.meetings.record_forms import MinutesForm
+from meetings.web.util import authorize
 
 
 def _readable(meeting: Meeting):
@@ -53,7 +54,7 @@ def minutes(meeting_id: int):
 def edit_minutes(meeting_id: int):
     """Write the draft, or amend final minutes (书记, with a reason)."""
     meeting = _meeting(meeting_id)
-    authorize_write(meeting)
+    authorize(current_user, Action.RECORD_MEETING, meeting)
     record = service.for_meeting(meeting)
     final = record is not None and record.state == MinutesState.FINAL
     if final and not can(current_user, Action.FINALIZE_MINUTES, meeting):
@@ -69,11 +70,6 @@ def edit_minutes(meeting_id: int):
     return render_template("meetings/minutes_edit.html", meeting=meeting, form=form, final=final,
                            header=header_view(service.header(meeting)), preview=render(form.body.data or ""),
                            theirs=theirs, theirs_html=render(theirs.body) if theirs else None)
-
-
-def authorize_write(meeting: Meeting) -> None:
-    if not can(current_user, Action.RECORD_MEETING, meeting):
-        abort(403)
 
 
 def _save(meeting: Meeting, form: MinutesForm, final: bool):
@@ -107,8 +103,7 @@ def _save(meeting: Meeting, form: MinutesForm, final: bool):
 def finalize_minutes(meeting_id: int):
     """定稿: read-only from now on; amendments need a reason."""
     meeting = _meeting(meeting_id)
-    if not can(current_user, Action.FINALIZE_MINUTES, meeting):
-        abort(403)
+    authorize(current_user, Action.FINALIZE_MINUTES, meeting)
     try:
         service.finalize(current_user, meeting, utcnow())
     except service.MinutesError as error:
