@@ -2,7 +2,15 @@
 import pytest
 
 from meetings.domain.terms import OrgKind, PersonStatus, Role, TransferStatus
-from meetings.models import Invitation, Meeting, Organization, Person, RoleAssignment, Transfer
+from meetings.models import (
+    ActionItem,
+    Invitation,
+    Meeting,
+    Organization,
+    Person,
+    RoleAssignment,
+    Transfer,
+)
 from meetings.policy import Action, can, can_grant_role, scope_roots
 
 
@@ -133,3 +141,38 @@ def test_only_the_invitee_answers_an_invitation(tree):
 def test_meeting_types_are_edited_by_an_administrator_at_the_root_only(tree):
     assert can(person(18, roles=[(Role.ADMIN, tree["root"])]), Action.MANAGE_TYPES, None)
     assert not can(person(19, roles=[(Role.ADMIN, tree["pc"])]), Action.MANAGE_TYPES, None)
+
+
+def test_final_minutes_are_for_the_branch_not_a_guest_from_elsewhere(tree):
+    member, guest = person(20, tree["a"]), person(21, tree["b"])
+    liaison = person(22, roles=[(Role.LIAISON, tree["pc"])])
+    meeting = meeting_of(tree["a"], member, guest)
+    assert can(member, Action.VIEW_MINUTES, meeting) and can(liaison, Action.VIEW_MINUTES, meeting)
+    assert can(guest, Action.VIEW_MEETINGS, meeting) and not can(guest, Action.VIEW_MINUTES, meeting)
+    assert not can(member, Action.RECORD_MEETING, meeting)
+    assert not can(liaison, Action.RECORD_MEETING, meeting)
+
+
+def test_the_recorder_records_and_only_the_secretary_finalizes(tree):
+    recorder = person(23, tree["a"], roles=[(Role.RECORDER, tree["a"])])
+    secretary = person(24, tree["a"], roles=[(Role.SECRETARY, tree["a"])])
+    meeting = meeting_of(tree["a"])
+    assert can(recorder, Action.RECORD_MEETING, meeting)
+    assert not can(recorder, Action.FINALIZE_MINUTES, meeting)
+    assert can(secretary, Action.FINALIZE_MINUTES, meeting)
+    assert not can(secretary, Action.RECORD_MEETING, meeting_of(tree["b"]))
+
+
+def test_only_the_invitee_checks_in(tree):
+    member, secretary = person(25, tree["a"]), person(26, tree["a"], roles=[(Role.SECRETARY, tree["a"])])
+    invitation = Invitation(person_id=member.id, person=member)
+    assert can(member, Action.CHECK_IN, invitation) and not can(secretary, Action.CHECK_IN, invitation)
+
+
+def test_an_action_item_is_closed_by_its_owner_or_the_officers(tree):
+    owner, other = person(27, tree["a"]), person(28, tree["a"])
+    recorder = person(29, tree["a"], roles=[(Role.RECORDER, tree["a"])])
+    item = ActionItem(owner_id=owner.id, meeting=meeting_of(tree["a"]))
+    assert can(owner, Action.CLOSE_ACTION, item) and can(recorder, Action.CLOSE_ACTION, item)
+    assert not can(other, Action.CLOSE_ACTION, item)
+    assert not can(owner, Action.RECORD_MEETING, item) and can(recorder, Action.RECORD_MEETING, item)
