@@ -2,6 +2,8 @@
 import io
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
 from meetings.extensions import db
 from meetings.models import Organization, Person
@@ -104,3 +106,14 @@ def roster_xlsx(*rows: list, header: list = ROSTER_HEADER) -> bytes:
 # Flask-Limiter is one object per process and every init_app rewrites its switch, so
 # test apps keep it on and lift the limits instead; tests of the limit lower them again.
 RELAXED_LIMITS = {"LOGIN_RATE_LIMIT": "10000 per minute", "LOGIN_IP_RATE_LIMIT": "10000 per minute"}
+
+
+def empty_tables() -> None:
+    """Delete every row (TRUNCATE on PostgreSQL, where minutes ↔ revision references form a cycle)."""
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in db.metadata.sorted_tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())

@@ -2,12 +2,11 @@
 import os
 
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from meetings import create_app
 from meetings.extensions import db
-from tests.builders import PASSWORD, RELAXED_LIMITS, make_world
+from tests.builders import PASSWORD, RELAXED_LIMITS, empty_tables, make_world
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 
@@ -71,13 +70,8 @@ def _clean_tables(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         db.session.remove()
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(t.name for t in db.metadata.sorted_tables)
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
+        empty_tables()
+
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from meetings.domain.terms import OrgKind, PersonCategory, PersonStatus
 from meetings.extensions import db
 from meetings.models import AuditEvent, CommitteeSeat, Organization, Person
+from tests.builders import empty_tables
 
 PASSWORD = "orglife-demo"
 ACCOUNTS = ("admin", "liaison", "secretary", "recorder", "member")
@@ -123,9 +124,8 @@ def test_running_twice_changes_nothing(app, seeded):
 
 def test_same_people_every_time(app, seeded):
     first = db.session.scalars(sa.select(Person.name).order_by(Person.id)).all()
-    with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
+    db.session.remove()  # TRUNCATE waits for every open transaction on the tables
+    empty_tables()
     seed(app)
     db.session.remove()
     assert db.session.scalars(sa.select(Person.name).order_by(Person.id)).all() == first
