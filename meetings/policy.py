@@ -42,6 +42,9 @@ class Action(StrEnum):
     VIEW_MINUTES = "minutes.view"  # final minutes (drafts need RECORD_MEETING)
     CHECK_IN = "invitation.check_in"  # self check-in (on one's own invitation)
     CLOSE_ACTION = "action.close"  # report an action item done (its owner, or the officers)
+    VIEW_COMPLIANCE = "compliance.view"  # the dashboard, to-do and alerts of units in scope
+    MANAGE_REQUIREMENTS = "requirements.manage"  # edit the requirements (the whole tree's)
+    MANAGE_CAMPAIGNS = "campaigns.manage"  # launch, change and close 专项行动 for a subtree
 
 
 # Which role lets its holder do what inside its subtree.
@@ -49,7 +52,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.LIAISON: frozenset(
         {Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON, Action.VIEW_OVERSIGHT,
-         Action.VIEW_MEETINGS, Action.VIEW_MINUTES}
+         Action.VIEW_MEETINGS, Action.VIEW_MINUTES, Action.VIEW_COMPLIANCE}
     ),
     Role.SECRETARY: frozenset(
         {
@@ -68,6 +71,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.FINALIZE_MINUTES,
             Action.VIEW_MINUTES,
             Action.CLOSE_ACTION,
+            Action.VIEW_COMPLIANCE,
         }
     ),
     Role.RECORDER: frozenset(
@@ -157,8 +161,9 @@ def _can_on_transfer(actor: Person, action: Action, transfer: Transfer) -> bool:
 
 
 def _can_tree_wide(person: Person, action: Action) -> bool:
-    # Meeting types are shared by the whole tree: only an administrator at its root edits them.
-    if action == Action.MANAGE_TYPES:
+    # Meeting types and requirements are shared by the whole tree: only an administrator at
+    # its root edits them.
+    if action in (Action.MANAGE_TYPES, Action.MANAGE_REQUIREMENTS):
         return any(r.role == Role.ADMIN and r.organization.depth == 0 for r in active_roles(person))
     raise TypeError(f"{action} needs an object")
 

@@ -3,7 +3,7 @@ from meetings.models.api_token import ApiToken
 from meetings.models.audit import AuditEvent
 from meetings.models.base import Base, utcnow
 from meetings.models.calendar import CalendarSnapshot
-from meetings.models.compliance import Campaign, Requirement
+from meetings.models.compliance import Campaign, ComplianceAlert, Requirement
 from meetings.models.meeting import (
     Invitation,
     Meeting,
@@ -24,6 +24,7 @@ __all__ = [
     "Base",
     "CalendarSnapshot",
     "Campaign",
+    "ComplianceAlert",
     "CommitteeSeat",
     "Invitation",
     "Meeting",

@@ -1,13 +1,13 @@
 """Compliance rules as data: requirements from the regulations and campaigns (专项行动)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetings.domain.terms import AppliesTo, PeriodKind
-from meetings.models.base import Base, TimestampMixin, enum_column
+from meetings.models.base import Base, TimestampMixin, enum_column, utcnow
 from meetings.models.meeting import MeetingType
 from meetings.models.organization import Organization
 
@@ -33,8 +33,14 @@ class Requirement(TimestampMixin, Base):
     effective_to: Mapped[date | None]
     source: Mapped[str] = mapped_column(sa.String(200), default="")  # the regulation cited
     is_local_rule: Mapped[bool] = mapped_column(default=False)  # [L] in DESIGN §5
+    # The first version of this requirement; later versions point at it so the dashboard
+    # shows one column however often the rule changed.
+    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("requirement.id"))
 
     meeting_type: Mapped[MeetingType] = relationship()
+
+    def is_in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
 class Campaign(TimestampMixin, Base):
@@ -54,3 +60,16 @@ class Campaign(TimestampMixin, Base):
 
     meeting_type: Mapped[MeetingType] = relationship()
     scope: Mapped[Organization] = relationship()
+
+
+class ComplianceAlert(Base):
+    """An alert already sent (临期提醒, 专项行动逾期): one mail per unit and subject, never two."""
+
+    __tablename__ = "compliance_alert"
+    __table_args__ = (sa.UniqueConstraint("organization_id", "kind", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"))
+    kind: Mapped[str] = mapped_column(sa.String(24))  # "at_risk" | "campaign_overdue"
+    subject: Mapped[str] = mapped_column(sa.String(60))  # "r3:2026-11" or "c7"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -75,6 +75,9 @@ class Meeting(TimestampMixin, Base):
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"))
     campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"), index=True)
+    # The party group a 党小组会 belongs to, taken from its invitees: 党小组会 are required
+    # per group, so the engine must know whose meeting it was.
+    party_group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     agenda: Mapped[str] = mapped_column(sa.Text, default="")
     starts_at: Mapped[datetime] = mapped_column(index=True)
@@ -104,7 +107,7 @@ class Meeting(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     version: Mapped[int] = mapped_column(default=1)
 
-    organization: Mapped[Organization] = relationship()
+    organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
     types: Mapped[list[MeetingType]] = relationship(secondary=meeting_meeting_type)
     host: Mapped[Person | None] = relationship(foreign_keys=[host_id])
     recorder: Mapped[Person | None] = relationship(foreign_keys=[recorder_id])

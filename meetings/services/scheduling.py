@@ -5,6 +5,7 @@ invitees' mail in the caller's transaction; the caller commits once.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ OPTIONAL_STATUSES = (PersonStatus.AWAY, PersonStatus.EXEMPT)  # invited, never i
 # Changing these is news for the invitees' calendars: SEQUENCE goes up and they get an update.
 CALENDAR_FIELDS = ("title", "agenda", "starts_at", "ends_at", "place", "online_url")
 REASON_LENGTH = 500
+GROUP_MEETING = "group_meeting"  # the type code of 党小组会
 
 
 class SchedulingError(ValueError):
@@ -69,6 +71,7 @@ def schedule_meeting(actor: Person, branch: Organization, fields: MeetingFields,
     _apply(meeting, fields, types, now)
     db.session.add(meeting)
     _sync_invitations(meeting, fields, people)
+    meeting.party_group_id = _party_group(types, fields, people)
     db.session.flush()
     audit.record(actor, "meeting.schedule", meeting, organization_id=branch.id,
                  after=_snapshot(meeting))
@@ -91,6 +94,7 @@ def update_meeting(actor: Person, meeting: Meeting, fields: MeetingFields, now: 
     moved = (fields.starts_at, fields.ends_at) != (meeting.starts_at, meeting.ends_at)
     _apply(meeting, fields, types, now)
     added, removed = _sync_invitations(meeting, fields, people)
+    meeting.party_group_id = _party_group(types, fields, people)
     if meeting.attendance_recorded_at is not None:  # the engine reads the frozen numbers
         attendance.refresh_summary(meeting)
     after = _snapshot(meeting)
@@ -206,6 +210,15 @@ def _apply(meeting: Meeting, fields: MeetingFields, types: list[MeetingType], no
         # The link table alone would leave the row (version, DTSTAMP) untouched, yet CATEGORIES
         # changed; updated_at is the wall clock's, as everywhere (TimestampMixin).
         meeting.updated_at = utcnow()
+
+
+def _party_group(types: list[MeetingType], fields: MeetingFields, people: dict[int, Person]) -> int | None:
+    """A 党小组会 is the meeting of the party group most of its invitees belong to: 党小组会
+    are required per group (DESIGN §5), and the invitees already say which group met."""
+    if not any(t.code == GROUP_MEETING for t in types):
+        return None
+    groups = Counter(people[pid].party_group_id for pid in fields.invitee_ids if people[pid].party_group_id)
+    return groups.most_common(1)[0][0] if groups else None
 
 
 def _remind_at(fields: MeetingFields, now: datetime) -> datetime | None:

@@ -1,0 +1,67 @@
+"""专项行动: where one branch stands on one campaign (DESIGN §5, campaign status)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from meetings.domain.compliance import MeetingFacts
+from meetings.domain.scheduling import local_date
+from meetings.domain.terms import MeetingStatus
+
+REPORT_DAYS = 15  # default: final minutes within 15 days of the meeting (local practice)
+
+
+class CampaignStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    SCHEDULED = "scheduled"
+    HELD = "held"  # awaiting final minutes, report deadline not passed
+    REPORTED = "reported"  # final minutes within the report deadline
+    LATE = "late"  # final minutes after it
+    OVERDUE = "overdue"  # window closed with no meeting held, or no final minutes in time
+
+
+FINISHED = frozenset({CampaignStatus.REPORTED, CampaignStatus.LATE})
+
+
+@dataclass(frozen=True)
+class CampaignWindow:
+    """The dates of a campaign: hold the meeting within [start, deadline], report within N days."""
+
+    start: date
+    deadline: date
+    report_days: int = REPORT_DAYS
+
+    def report_deadline(self, meeting: MeetingFacts) -> date:
+        return local_date(meeting.ends_at) + timedelta(days=self.report_days)
+
+    def covers(self, meeting: MeetingFacts) -> bool:
+        return self.start <= local_date(meeting.starts_at) <= self.deadline
+
+
+def reported_on_time(window: CampaignWindow, meeting: MeetingFacts) -> bool | None:
+    """True/False once the minutes are final; None while they are not."""
+    if not meeting.minutes_final or meeting.minutes_final_at is None:
+        return None
+    return local_date(meeting.minutes_final_at) <= window.report_deadline(meeting)
+
+
+def campaign_status(window: CampaignWindow, meetings: Iterable[MeetingFacts],
+                    now: datetime) -> CampaignStatus:
+    """One branch's status from its meetings linked to the campaign, as of ``now``."""
+    today = local_date(now)
+    linked = [m for m in meetings if m.status != MeetingStatus.CANCELLED and window.covers(m)]
+    reports = [reported_on_time(window, m) for m in linked]
+    if True in reports:
+        return CampaignStatus.REPORTED
+    if False in reports:
+        return CampaignStatus.LATE
+    held = [m for m in linked if m.ends_at <= now]
+    if any(today <= window.report_deadline(m) for m in held):
+        return CampaignStatus.HELD
+    if held:
+        return CampaignStatus.OVERDUE
+    if any(m.ends_at > now for m in linked):
+        return CampaignStatus.SCHEDULED
+    return CampaignStatus.OVERDUE if today > window.deadline else CampaignStatus.NOT_STARTED
