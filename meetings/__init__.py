@@ -72,9 +72,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; ``web/errors`` renders 403/404/500 in Chinese."""
     from meetings.web import actions, attachments, auth, calendar, errors, main, orgs, roster, types
+    from meetings.web import campaigns as campaign_pages
+    from meetings.web import compliance as compliance_pages
     from meetings.web import meetings as meeting_pages
 
-    for module in (auth, main, orgs, roster, meeting_pages, actions, attachments, calendar, types):
+    for module in (auth, main, orgs, roster, meeting_pages, actions, attachments, calendar, types,
+                   campaign_pages, compliance_pages):
         app.register_blueprint(module.bp)
     errors.init_app(app)
 

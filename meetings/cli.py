@@ -37,8 +37,15 @@ def _admin_scope(org_id: int | None) -> Organization:
 
 def init_app(app: Flask) -> None:
     """Register every command on the app."""
-    from meetings.commands import import_roster, seed_demo, send_mail, verify_minutes
+    from meetings.commands import (
+        compliance_alerts,
+        import_roster,
+        seed_demo,
+        seed_scale,
+        send_mail,
+        verify_minutes,
+    )
 
-    for command in (create_user_command, seed_demo.command, import_roster.command, send_mail.command,
-                    verify_minutes.command):
+    for command in (create_user_command, seed_demo.command, seed_scale.command, import_roster.command,
+                    send_mail.command, verify_minutes.command, compliance_alerts.command):
         app.cli.add_command(command)

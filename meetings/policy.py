@@ -10,6 +10,7 @@ from enum import StrEnum
 from meetings.domain.terms import OrgKind, Role, TransferStatus
 from meetings.models import (
     ActionItem,
+    Campaign,
     Invitation,
     Meeting,
     Organization,
@@ -121,6 +122,8 @@ def can(person: Person | None, action: Action, obj: object) -> bool:
         return _can_on_person(person, action, obj)
     if isinstance(obj, Transfer):
         return _can_on_transfer(person, action, obj)
+    if isinstance(obj, Campaign):
+        return _can_on_campaign(person, action, obj)
     raise TypeError(f"no policy for {type(obj).__name__}")
 
 
@@ -195,6 +198,24 @@ def _can_on_action_item(person: Person, action: Action, item: ActionItem) -> boo
     if action == Action.VIEW_MEETINGS:
         return item.owner_id == person.id or _can_on_org(person, action, item.meeting.organization)
     return False
+
+
+def _can_on_campaign(person: Person, action: Action, campaign: Campaign) -> bool:
+    """专项行动: the admins of its scope change it; whoever oversees a unit it covers sees it."""
+    if action == Action.MANAGE_CAMPAIGNS:
+        return _can_on_org(person, action, campaign.scope)
+    return action == Action.VIEW_COMPLIANCE and bool(campaign_view_roots(person, campaign))
+
+
+def campaign_view_roots(person: Person, campaign: Campaign) -> list[Organization]:
+    """The part of a campaign's scope the person oversees: the whole scope, or their units in it."""
+    scope, inside = campaign.scope, []
+    for root in scope_roots(person, Action.VIEW_COMPLIANCE):
+        if scope.is_within(root):
+            return [scope]
+        if root.is_within(scope):
+            inside.append(root)
+    return inside
 
 
 def can_grant_role(actor: Person, role: Role, org: Organization) -> bool:

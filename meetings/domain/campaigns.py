@@ -60,8 +60,25 @@ def campaign_status(window: CampaignWindow, meetings: Iterable[MeetingFacts],
     held = [m for m in linked if m.ends_at <= now]
     if any(today <= window.report_deadline(m) for m in held):
         return CampaignStatus.HELD
-    if held:
-        return CampaignStatus.OVERDUE
+    # A meeting still ahead in the window can make up for one whose report deadline passed.
     if any(m.ends_at > now for m in linked):
         return CampaignStatus.SCHEDULED
+    if held:
+        return CampaignStatus.OVERDUE
     return CampaignStatus.OVERDUE if today > window.deadline else CampaignStatus.NOT_STARTED
+
+
+def deciding_meeting(window: CampaignWindow, meetings: Iterable[MeetingFacts],
+                     now: datetime) -> MeetingFacts | None:
+    """The linked meeting the status rests on, to show beside it (none when nothing counts)."""
+    linked = [m for m in meetings if m.status != MeetingStatus.CANCELLED and window.covers(m)]
+
+    def rank(meeting: MeetingFacts) -> tuple[int, datetime]:
+        on_time = reported_on_time(window, meeting)
+        if on_time is not None:
+            return (0 if on_time else 1), meeting.starts_at
+        if meeting.ends_at > now:
+            return 3, meeting.starts_at
+        return (2 if local_date(now) <= window.report_deadline(meeting) else 4), meeting.starts_at
+
+    return min(linked, key=rank, default=None)

@@ -119,6 +119,10 @@ class MeetingFacts:
     party_group_id: int | None = None
     campaign_id: int | None = None
 
+    def final_by(self, now: datetime) -> bool:
+        """Minutes final as of ``now`` (a dashboard "as of" a past date ignores later 定稿)."""
+        return self.minutes_final and (self.minutes_final_at is None or self.minutes_final_at <= now)
+
     def unit_id(self, rule: Rule) -> int | None:
         return self.party_group_id if rule.applies_to == AppliesTo.PARTY_GROUP else self.organization_id
 
@@ -143,7 +147,7 @@ def standing(meeting: MeetingFacts, rule: Rule, now: datetime, wait_days: int = 
         return Standing.AWAITING_RECORD if in_grace else Standing.NOT_RECORDED
     if rule.needs_quorum and meeting.quorum_met is False:
         return Standing.NO_QUORUM
-    if rule.needs_final_minutes and not meeting.minutes_final:
+    if rule.needs_final_minutes and not meeting.final_by(now):
         return Standing.AWAITING_MINUTES if in_grace else Standing.NO_MINUTES
     if rule.needs_final_minutes and meeting.minutes_late:
         return Standing.COUNTS_LATE

@@ -1,4 +1,4 @@
-"""Meetings as the engine sees them (``MeetingFacts``), read in two statements whatever the count.
+"""Meetings as the engine sees them (``MeetingFacts``), read in one statement whatever the count.
 
 Used wherever the pure engine runs on a handful of meetings: a branch's drill-down and
 to-do, a campaign's branches, alerts. The dashboard aggregates in SQL instead.
@@ -21,17 +21,20 @@ _COLUMNS = (Meeting.id, Meeting.organization_id, Meeting.party_group_id, Meeting
 
 
 def load(*conditions) -> list[MeetingFacts]:
-    """The facts of every meeting matching ``conditions`` (on ``Meeting`` columns)."""
-    rows = db.session.execute(sa.select(*_COLUMNS).outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-                              .where(*conditions).order_by(Meeting.starts_at, Meeting.id)).all()
+    """The facts of every meeting matching ``conditions`` (on ``Meeting`` columns): one row per
+    (meeting, type), folded here — pages that show a branch's to-do have few statements to spare."""
+    link = meeting_meeting_type.c
+    rows = db.session.execute(
+        sa.select(*_COLUMNS, link.meeting_type_id).outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .outerjoin(meeting_meeting_type, link.meeting_id == Meeting.id)
+        .where(*conditions).order_by(Meeting.starts_at, Meeting.id)).all()
     types: dict[int, set[int]] = defaultdict(set)
-    if rows:
-        ids = sa.select(Meeting.id).where(*conditions).scalar_subquery()
-        link = meeting_meeting_type.c
-        for meeting_id, type_id in db.session.execute(
-                sa.select(link.meeting_id, link.meeting_type_id).where(link.meeting_id.in_(ids))):
-            types[meeting_id].add(type_id)
-    return [_facts(row, frozenset(types[row.id])) for row in rows]
+    first: dict[int, object] = {}
+    for row in rows:
+        first.setdefault(row.id, row)
+        if row.meeting_type_id is not None:
+            types[row.id].add(row.meeting_type_id)
+    return [_facts(row, frozenset(types[meeting_id])) for meeting_id, row in first.items()]
 
 
 def _facts(row, type_ids: frozenset[int]) -> MeetingFacts:
@@ -44,14 +47,21 @@ def _facts(row, type_ids: frozenset[int]) -> MeetingFacts:
         minutes_final_at=row.finalized_at if final else None, campaign_id=row.campaign_id)
 
 
+def named_units(branch: Organization) -> list[tuple[Unit, str]]:
+    """The branch and its active party groups as the engine binds rules to them, with their
+    names (one statement)."""
+    seated = sa.exists().where(CommitteeSeat.branch_id == Organization.id)
+    rows = db.session.execute(sa.select(Organization.id, Organization.kind, Organization.name, seated).where(
+        sa.or_(Organization.id == branch.id,
+               sa.and_(Organization.parent_id == branch.id, Organization.kind == OrgKind.PARTY_GROUP,
+                       Organization.is_active.is_(True))))
+        .order_by(Organization.depth, Organization.sort_order, Organization.id)).all()
+    return [(Unit(org_id, kind, bool(has_seats) and kind == OrgKind.BRANCH), name)
+            for org_id, kind, name, has_seats in rows]
+
+
 def units_of(branch: Organization) -> list[Unit]:
-    """The branch and its active party groups, as the engine binds rules to them."""
-    has_committee = db.session.scalar(
-        sa.select(sa.func.count(CommitteeSeat.id)).where(CommitteeSeat.branch_id == branch.id)) > 0
-    groups = db.session.scalars(sa.select(Organization.id).where(
-        Organization.parent_id == branch.id, Organization.kind == OrgKind.PARTY_GROUP,
-        Organization.is_active)).all()
-    return [Unit(branch.id, OrgKind.BRANCH, has_committee)] + [Unit(g, OrgKind.PARTY_GROUP) for g in groups]
+    return [unit for unit, _ in named_units(branch)]
 
 
 def of_branch(branch: Organization, rules: list[Rule] | None = None) -> list[MeetingFacts]:

@@ -108,7 +108,9 @@ def _tallies_cte(root: Organization, slot, slots: list[Slot], now: datetime, wai
     recorded = sa.and_(m.status == MeetingStatus.HELD,
                        sa.or_(slot.c.needs_att == 0, m.attendance_recorded_at.is_not(None)))
     quorum_ok = sa.or_(slot.c.needs_quorum == 0, m.quorum_met.is_(None), m.quorum_met.is_(True))
-    final = sa.func.coalesce(mi.state, "") == MinutesState.FINAL  # no minutes row: NULL, not "not final"
+    # No minutes row gives NULL, which is not "not final"; 定稿 after ``now`` is not final yet.
+    final = sa.and_(sa.func.coalesce(mi.state, "") == MinutesState.FINAL,
+                    sa.func.coalesce(mi.finalized_at, now) <= now)
     on_time = sa.and_(final, mi.is_late.is_(False))
     counted = sa.and_(ended, recorded, quorum_ok)
     counts = sa.and_(counted, sa.or_(slot.c.needs_min == 0, on_time))

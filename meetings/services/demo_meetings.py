@@ -1,6 +1,6 @@
 """Demo meetings (``seed-demo``): upcoming meetings in every branch, a monthly 主题党日 series,
-a rescheduled and a cancelled meeting, leave requests in every state — through the same
-services as users, so the outbox fills with real invites.
+a rescheduled and a cancelled meeting, leave requests in every state, the demo campaign — through
+the same services as users, so the outbox fills with real invites.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from meetings.domain import recurrence, scheduling
 from meetings.domain.terms import InviteeScope, PersonStatus
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingType, Organization, Person
-from meetings.services import demo_record, meeting_types, orgs, responses, roster, series
+from meetings.services import demo_campaign, demo_record, meeting_types, orgs, responses, roster, series
 from meetings.services.demo_data import DEMO_BRANCH
 from meetings.services.scheduling import (
     MeetingFields,
@@ -43,6 +43,7 @@ def seed_meetings(root: Organization, now: datetime) -> int:
     for branch in branches:
         actor = _secretary(branch) or admin
         created += len(_Plan(branch, actor, types, now).run(demo=branch.name == DEMO_BRANCH))
+    created += demo_campaign.seed_campaign(root, types, admin, now)
     return created
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from meetings.domain import scheduling
 from meetings.domain.terms import MeetingStatus, Rsvp
@@ -30,14 +30,14 @@ class MyMeeting:
 
 
 def _with_details(query):
-    return query.options(selectinload(Meeting.types), selectinload(Meeting.organization))
+    return query.options(selectinload(Meeting.types), joinedload(Meeting.organization))
 
 
 def load_meeting(meeting_id: int) -> Meeting | None:
     """One meeting with everything its page shows, in a fixed number of queries."""
     return db.session.scalar(sa.select(Meeting).where(Meeting.id == meeting_id).options(
         selectinload(Meeting.invitations).selectinload(Invitation.person),
-        selectinload(Meeting.types), selectinload(Meeting.organization),
+        selectinload(Meeting.types), joinedload(Meeting.organization),
         selectinload(Meeting.host), selectinload(Meeting.recorder)))
 
 
@@ -61,7 +61,7 @@ def upcoming_for(person: Person, now: datetime) -> list[MyMeeting]:
     """The person's meetings of the next 60 days (cancelled ones too, so they see the change)."""
     rows = db.session.execute(
         sa.select(Meeting, Invitation).join(Invitation, Invitation.meeting_id == Meeting.id)
-        .options(selectinload(Meeting.types), selectinload(Meeting.organization))
+        .options(selectinload(Meeting.types), joinedload(Meeting.organization))
         .where(Invitation.person_id == person.id, Meeting.ends_at >= now,
                Meeting.starts_at < now + HOME_AHEAD)
         .order_by(Meeting.starts_at)).all()

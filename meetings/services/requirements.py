@@ -59,6 +59,7 @@ def all_versions() -> list[Requirement]:
     """Every version, grouped by type, the newest last."""
     return list(db.session.scalars(
         sa.select(Requirement).join(Requirement.meeting_type)
+        .options(sa.orm.contains_eager(Requirement.meeting_type))
         .order_by(MeetingType.sort_order, Requirement.applies_to, Requirement.effective_from)))
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from meetings.domain.terms import (
     CommitteeTitle,
@@ -211,7 +211,7 @@ def remove_committee_seat(actor: Person, seat: CommitteeSeat) -> None:
 def committee(branch: Organization) -> list[CommitteeSeat]:
     """The branch committee, 书记 first."""
     order = list(CommitteeTitle)
-    seats = db.session.scalars(sa.select(CommitteeSeat).options(selectinload(CommitteeSeat.person))
+    seats = db.session.scalars(sa.select(CommitteeSeat).options(joinedload(CommitteeSeat.person))
                                .where(CommitteeSeat.branch_id == branch.id))
     return sorted(seats, key=lambda s: order.index(s.title))
 

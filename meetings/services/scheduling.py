@@ -15,7 +15,16 @@ from flask_babel import gettext as _
 from meetings.domain import scheduling
 from meetings.domain.terms import InvitationRole, MeetingStatus, PersonCategory, PersonStatus, Rsvp
 from meetings.extensions import db
-from meetings.models import Invitation, Meeting, MeetingSeries, MeetingType, Organization, Person, utcnow
+from meetings.models import (
+    Campaign,
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    MeetingType,
+    Organization,
+    Person,
+    utcnow,
+)
 from meetings.policy import Action, can
 from meetings.services import attendance, audit, notify, roster
 
@@ -177,10 +186,18 @@ def _check(branch: Organization, fields: MeetingFields, now: datetime, *,
         errors.append(("type_ids", _("所选会议类型不存在或已停用。")))
     if set(fields.invitee_ids) - set(members):
         errors.append(("invitees", _("参会人员必须是本支部在册的人员。")))
+    if fields.campaign_id is not None and not _campaign_covers(fields.campaign_id, branch):
+        errors.append(("campaign_id", _("所选专项行动不包括本支部。")))
     people = {**members, **_observers(fields, members, errors)}
     if errors:
         raise SchedulingError(errors)
     return types, people
+
+
+def _campaign_covers(campaign_id: int, branch: Organization) -> bool:
+    """专项行动: only a campaign whose scope holds the branch may claim its meeting."""
+    campaign = db.session.get(Campaign, campaign_id) if 0 < campaign_id < 2**31 else None
+    return campaign is not None and branch.is_within(campaign.scope)
 
 
 def _observers(fields: MeetingFields, members: dict[int, Person], errors: list) -> dict[int, Person]:
@@ -277,4 +294,5 @@ def _snapshot(meeting: Meeting) -> dict:
     values["host"] = meeting.host.name if meeting.host else None
     values["recorder"] = meeting.recorder.name if meeting.recorder else None
     values["invitees"] = len(meeting.invitations)
+    values["campaign_id"] = meeting.campaign_id
     return values

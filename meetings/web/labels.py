@@ -3,8 +3,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from wtforms.fields.choices import SelectChoice
 
+from meetings.domain.compliance import PeriodStatus, Standing
 from meetings.domain.terms import (
     ActionStatus,
+    AppliesTo,
     AttachmentKind,
     Attendance,
     CommitteeTitle,
@@ -12,6 +14,7 @@ from meetings.domain.terms import (
     MeetingStatus,
     MinutesState,
     OrgKind,
+    PeriodKind,
     PersonCategory,
     PersonStatus,
     QuorumRule,
@@ -75,6 +78,28 @@ PAIRS = [
     (AttachmentKind.PHOTO, _l("照片")),
     (AttachmentKind.RESOLUTION, _l("决议")),
     (AttachmentKind.OTHER, _l("其他")),
+    (PeriodStatus.MET, _l("已完成")),
+    (PeriodStatus.LATE, _l("补录完成")),
+    (PeriodStatus.SCHEDULED, _l("已安排")),
+    (PeriodStatus.DUE, _l("待开展")),
+    (PeriodStatus.AT_RISK, _l("临期未安排")),
+    (PeriodStatus.MISSED, _l("未完成")),
+    (Standing.COUNTS, _l("计入")),
+    (Standing.COUNTS_LATE, _l("计入（记录补录）")),
+    (Standing.UPCOMING, _l("尚未召开")),
+    (Standing.AWAITING_RECORD, _l("待登记出勤")),
+    (Standing.AWAITING_MINUTES, _l("待记录定稿")),
+    (Standing.NOT_RECORDED, _l("未登记出勤，不计入")),
+    (Standing.NO_QUORUM, _l("不足法定人数，不计入")),
+    (Standing.NO_MINUTES, _l("会议记录未定稿，不计入")),
+    (Standing.CANCELLED, _l("已取消，不计入")),
+    (PeriodKind.MONTH, _l("每月")),
+    (PeriodKind.QUARTER, _l("每季度")),
+    (PeriodKind.YEAR, _l("每年")),
+    (PeriodKind.CAMPAIGN, _l("专项")),
+    (AppliesTo.BRANCH, _l("各党支部")),
+    (AppliesTo.PARTY_GROUP, _l("各党小组")),
+    (AppliesTo.BRANCH_WITH_COMMITTEE, _l("设支委会的党支部")),
 ]
 
 
@@ -121,9 +146,12 @@ ACTIONS = {
     "transfer.cancel": _l("撤回转接"),
     "roster.import": _l("导入名册"),
     "meeting_type.update": _l("修改会议类型"),
+    "requirement.change": _l("修改考核要求"),
     "meeting.schedule": _l("安排会议"),
     "meeting.update": _l("修改会议"),
     "meeting.cancel": _l("取消会议"),
+    "campaign.create": _l("发起专项行动"),
+    "campaign.update": _l("修改专项行动"),
     "meeting.nudge": _l("提醒未回复人员"),
     "series.create": _l("安排例会"),
     "invitation.answer": _l("回复邀请"),
@@ -155,7 +183,7 @@ FIELDS = {
     "starts_at": _l("开始时间"), "ends_at": _l("结束时间"), "place": _l("地点"), "agenda": _l("议程"),
     "online_url": _l("线上会议链接"), "types": _l("会议类型"), "host": _l("主持人"),
     "recorder": _l("记录人"), "invitees": _l("参会人员"), "leave_reason": _l("请假事由"),
-    "text": _l("整改内容"), "due_on": _l("整改时限"),
+    "text": _l("整改内容"), "due_on": _l("整改时限"), "campaign_id": _l("所属专项行动"),
 }
 # Fields whose old and new values are plain names, safe and useful to show in full.
 SHOWN_IN_FULL = ("name", "parent", "person", "from", "to", "title", "role", "status", "rsvp",

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment, utcnow
-from meetings.services import actions, attachments, calendar, links, responses, roster
+from meetings.services import actions, attachments, calendar, links, requirements, responses, roster
 from tests import file_samples
+from tests.campaign_builders import make_campaign
 from tests.meeting_builders import held_meeting_with_final_minutes, make_meeting, type_id
 
 ROLES = ["anonymous", "admin", "liaison", "secretary", "recorder", "member", "other_secretary"]
@@ -88,6 +89,18 @@ MATRIX = {
     "attachments.upload": ("POST", {"admin", "secretary", "recorder"}),
     "attachments.download": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
     "attachments.delete": ("POST", {"admin", "secretary", "recorder"}),
+    # 专项行动 over the whole tree: the overseers see it (a secretary, their branch's row).
+    "campaigns.index": ("GET", {"admin", "liaison", "secretary", "other_secretary"}),
+    "campaigns.show": ("GET", {"admin", "liaison", "secretary", "other_secretary"}),
+    "campaigns.new": ("GET", {"admin"}),
+    "campaigns.edit": ("GET", {"admin"}),
+    # 考核: the viewer's own scope (a secretary: their branch); a1's theme-day period of May 2026.
+    "compliance.index": ("GET", {"admin", "liaison", "secretary", "other_secretary"}),
+    "compliance.export": ("GET", {"admin", "liaison", "secretary", "other_secretary"}),
+    "compliance.absences": ("GET", {"admin", "liaison", "secretary", "other_secretary"}),
+    "compliance.period": ("GET", {"admin", "liaison", "secretary"}),
+    "compliance.requirements_list": ("GET", {"admin", "liaison", "secretary", "other_secretary"}),
+    "compliance.change_requirement": ("GET", {"admin"}),
 }
 # Committee roles live above the branch: these take the party committee 党委A as org_id.
 UNIT_ROLE_ENDPOINTS = {"orgs.roles", "orgs.grant_role", "orgs.create_officer"}
@@ -111,7 +124,8 @@ def _url_args(world, rule) -> dict:
               "transfer_id": transfer.id, "grant_id": grant.id, "seat_id": seat.id,
               "token": "Zm9vYmFyYmF6cXV4cXV1eA", "meeting_id": meeting.id, "invitation_id": leave.id,
               "type_id": type_id("theme_day"), "item_id": world.item.id,
-              "attachment_id": world.attachment.id}
+              "attachment_id": world.attachment.id, "campaign_id": world.campaign.id,
+              "requirement_id": world.theme_day_rule.id, "period_key": "2026-05", "fmt": "xlsx"}
     if rule.endpoint in UNIT_ROLE_ENDPOINTS:
         values["org_id"] = world.pc_a.id  # committee roles live above the branch
     if rule.endpoint in RECORD_ENDPOINTS:
@@ -126,7 +140,7 @@ def _url_args(world, rule) -> dict:
 @pytest.fixture
 def matrix_world(world, app, tmp_path, monkeypatch):
     """The world plus a pending transfer, an upcoming a1 meeting with a leave request, feed tokens,
-    and an action item of that meeting owned by ``member``."""
+    an action item of that meeting owned by ``member``, and a campaign over the whole tree."""
     roster.request_transfer(world["admin"], world["member"], world.a2, None)
     now = utcnow()
     world.meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=3))
@@ -141,6 +155,9 @@ def matrix_world(world, app, tmp_path, monkeypatch):
     world.attachment = attachments.add_attachment(
         world["secretary"], world.meeting, kind=AttachmentKind.PHOTO, filename="合影.png",
         stream=io.BytesIO(file_samples.png()), note=None, now=now)
+    world.campaign = make_campaign(world)
+    world.theme_day_rule = next(r for r in requirements.install_defaults()
+                                if r.meeting_type.code == "theme_day")
     db.session.commit()
     return world
 

@@ -17,10 +17,11 @@ from meetings import create_app
 from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment, utcnow
-from meetings.services import actions, attachments, responses, roster
+from meetings.services import actions, attachments, requirements, responses, roster
 from tests import file_samples
 from tests.builders import make_person
 from tests.builders import roster_xlsx as xlsx
+from tests.campaign_builders import make_campaign
 from tests.meeting_builders import make_meeting, type_id
 
 RAW_SCRIPT = "<script>alert(1)</script>"
@@ -42,7 +43,7 @@ HOSTILE = {
 }
 KEY_TABLES = ("person", "organization", "role_assignment", "committee_seat", "transfer", "audit_event",
               "meeting", "invitation", "outbox_message", "meeting_type", "action_item",
-              "attachment")
+              "attachment", "campaign")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MISSING = 999_999
 TOKEN = "Zm9vYmFyYmF6cXV4cXV1eA"
@@ -181,7 +182,7 @@ def upload_folder(app, tmp_path_factory, monkeypatch):
 def hostile_world(world):
     """The standard world plus a pending transfer of ``member`` from a1 to a2, and an upcoming
     meeting of a1 where ``member`` has asked for leave, and an action item of it owned by ``member``,
-    and a photo attached to it."""
+    a photo attached to it, and a campaign over the whole tree."""
     roster.request_transfer(world["admin"], world["member"], world.a2, None)
     now = utcnow()
     world.meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=3))
@@ -193,6 +194,8 @@ def hostile_world(world):
     world.attachment = attachments.add_attachment(
         world["secretary"], world.meeting, kind=AttachmentKind.PHOTO, filename="合影.png",
         stream=io.BytesIO(file_samples.png()), note=None, now=now)
+    world.campaign = make_campaign(world)
+    world.requirement = requirements.install_defaults()[0]
     db.session.commit()
     return world
 
@@ -239,7 +242,10 @@ def _url_values(world, endpoint: str) -> dict:
             "meeting_id": meeting.id if meeting else MISSING, "invitation_id": leave.id if leave else MISSING,
             "type_id": type_id("theme_day"),
             "item_id": world.item.id if hasattr(world, "item") else MISSING,
-            "attachment_id": world.attachment.id if hasattr(world, "attachment") else MISSING}
+            "attachment_id": world.attachment.id if hasattr(world, "attachment") else MISSING,
+            "campaign_id": world.campaign.id if hasattr(world, "campaign") else MISSING,
+            "requirement_id": world.requirement.id if hasattr(world, "requirement") else MISSING,
+            "period_key": "2026-05", "fmt": "csv"}
 
 
 def _url(app, world, endpoint: str, **override) -> str:

@@ -17,7 +17,7 @@ class NavItem:
 
 
 def nav_items_for(person) -> list[NavItem]:
-    """首页, the units one may see, one's own branch and its meetings, my calendar, meeting types."""
+    """首页, units one may see, one's branch and its meetings, campaigns, my calendar, meeting types."""
     items = [NavItem(_l("首页"), url_for("main.home"))]
     roots = scope_roots(person, Action.VIEW_ORG)
     if any(r.id != (person.branch_id or 0) for r in roots):
@@ -25,6 +25,9 @@ def nav_items_for(person) -> list[NavItem]:
     if person.branch is not None:
         items.append(NavItem(_l("我的支部"), url_for("orgs.show", org_id=person.branch_id)))
         items.append(NavItem(_l("会议"), url_for("meetings.branch_meetings", branch_id=person.branch_id)))
+    if scope_roots(person, Action.VIEW_COMPLIANCE):  # admins, liaisons, secretaries
+        items.append(NavItem(_l("考核"), url_for("compliance.index")))
+        items.append(NavItem(_l("专项行动"), url_for("campaigns.index")))
     items.append(NavItem(_l("我的日历"), url_for("calendar.mine")))
     if can(person, Action.MANAGE_TYPES, None):
         items.append(NavItem(_l("会议类型"), url_for("types.index")))

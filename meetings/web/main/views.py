@@ -3,11 +3,12 @@ import sqlalchemy as sa
 from flask import current_app, make_response, redirect, render_template, request
 from flask_login import current_user, login_required
 
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import Role
 from meetings.extensions import db
 from meetings.models import utcnow
 from meetings.policy import Action, active_roles, can, scope_roots
-from meetings.services import meetings_query, overview, roster
+from meetings.services import campaigns_query, compliance_todo, meetings_query, overview, roster
 from meetings.web.actions.panel import desk_actions
 from meetings.web.i18n import LANG_COOKIE
 from meetings.web.main import bp
@@ -68,7 +69,11 @@ def _branch_panel(branch, now) -> dict:
     panel = {"branch": branch, "desk": meetings_query.branch_desk(branch, now),
              "manages_roster": can(current_user, Action.MANAGE_ROSTER, branch),
              "may_decide": can(current_user, Action.DECIDE_LEAVE, branch)}
+    if can(current_user, Action.VIEW_COMPLIANCE, branch):
+        panel["todo"] = compliance_todo.branch_todo(branch, now)
+        panel["campaigns"] = campaigns_query.open_for_branch(branch, now)
+        panel["today"] = local_date(now)
     if panel["manages_roster"]:
         incoming, outgoing = overview.pending_transfers(branch)
-        panel.update(summary=overview.summarize(branch), incoming=incoming, outgoing=outgoing)
+        panel.update(summary=overview.people(branch), incoming=incoming, outgoing=outgoing)
     return panel

@@ -41,6 +41,12 @@ class LocalTimeField(OwnParseMessage, TimeField):
     parse_message = TIME_MESSAGE
 
 
+class CampaignField(OwnParseMessage, SelectField):
+    """所属专项行动: any id is read; the service refuses a campaign that does not cover the branch."""
+
+    parse_message = _l("请从列表中选择专项行动。")
+
+
 class CheckboxList(SelectMultipleField):
     """Several choices shown as checkboxes."""
 
@@ -53,6 +59,7 @@ class MeetingForm(Form):
 
     type_ids = CheckboxList(_l("会议类型"), coerce=int,
                             validators=[DataRequired(_l("请选择会议类型。"))])
+    campaign_id = CampaignField(_l("所属专项行动"), coerce=optional_int, choices=[], validate_choice=False)
     title = StringField(_l("会议主题"), validators=[
         DataRequired(_l("请填写会议主题。")), Length(max=200, message=_l("会议主题不能超过 200 个字。"))])
     agenda = TextAreaField(_l("议程（支持 Markdown）"), validators=[

@@ -87,6 +87,7 @@ def fill_from_meeting(form, meeting: Meeting) -> None:
     starts = meeting.starts_at.astimezone(scheduling.BEIJING)
     ends = meeting.ends_at.astimezone(scheduling.BEIJING)
     form.type_ids.data = [t.id for t in meeting.types]
+    form.campaign_id.data = meeting.campaign_id
     form.title.data, form.agenda.data = meeting.title, meeting.agenda
     form.date.data, form.start_time.data, form.end_time.data = starts.date(), starts.time(), ends.time()
     form.place.data, form.online_url.data = meeting.place, meeting.online_url or ""
@@ -155,7 +156,8 @@ def read_fields(form, observers: list[int], outside: list[tuple[str, str]]) -> M
         place=form.place.data or "",
         online_url=form.online_url.data or None, host_id=form.host_id.data, recorder_id=form.recorder_id.data,
         observer_ids=observers, guests=outside, late_record=bool(form.late_record.data),
-        attributed_year=year, reminder_minutes=optional_minutes(form.reminder.data))
+        attributed_year=year, reminder_minutes=optional_minutes(form.reminder.data),
+        campaign_id=form.campaign_id.data)
 
 
 def optional_minutes(value: str | None) -> int | None:

@@ -15,13 +15,13 @@ from meetings.domain import recurrence
 from meetings.domain import scheduling as scheduling_rules
 from meetings.domain.markdown import render
 from meetings.extensions import db
-from meetings.models import Meeting, Organization, utcnow
+from meetings.models import Campaign, Meeting, Organization, utcnow
 from meetings.policy import Action, can
 from meetings.services import audit, meetings_query, responses, scheduling, series
 from meetings.web.actions.panel import actions_panel
 from meetings.web.attachments.panel import attachments_panel
 from meetings.web.labels import options
-from meetings.web.meetings import bp, planning
+from meetings.web.meetings import bp, campaign_choice, planning
 from meetings.web.meetings.forms import CancelForm, EditMeetingForm, LeaveForm, NewMeetingForm
 from meetings.web.meetings.record import record_panel
 from meetings.web.util import authorize, load_or_404
@@ -58,8 +58,12 @@ def new(branch_id: int):
     now, form = utcnow(), NewMeetingForm()
     choices = planning.branch_choices(branch)
     planning.fill_choices(form, choices)
+    offered = campaign_choice.fill(form, branch, now)
     if request.method == "GET":
         planning.prefill(form, branch, choices, request.args.get("type"), now)
+        campaign = campaign_choice.chosen(offered, request.args.get("campaign", type=int))
+        if campaign is not None:
+            campaign_choice.prefill(form, choices, campaign)
     day = form.date.data if isinstance(form.date.data, date) else None
     form.repeat.choices = planning.repeat_choices(day)
     preview = None
@@ -147,8 +151,11 @@ def show(meeting_id: int):
     now = utcnow()
     mine = next((i for i in meeting.invitations if i.person_id == current_user.id), None)
     may_manage = can(current_user, Action.SCHEDULE_MEETING, meeting)
+    campaign = db.session.get(Campaign, meeting.campaign_id) if meeting.campaign_id else None
+    may_see_campaign = campaign is not None and can(current_user, Action.VIEW_COMPLIANCE, campaign)
     return render_template(
         "meetings/show.html", meeting=meeting, mine=mine, now=now, agenda_html=render(meeting.agenda),
+        campaign=campaign, may_see_campaign=may_see_campaign,
         open_for_answers=responses.open_for_answers(meeting, now), may_manage=may_manage,
         may_decide=can(current_user, Action.DECIDE_LEAVE, meeting), leave_form=LeaveForm(),
         cancel_form=CancelForm(), counts=meetings_query.answer_counts(meeting),
@@ -171,6 +178,7 @@ def edit(meeting_id: int):
     form = EditMeetingForm()
     choices = planning.branch_choices(meeting.organization)
     planning.fill_choices(form, choices)
+    campaign_choice.fill(form, meeting.organization, utcnow(), current_id=meeting.campaign_id)
     if request.method == "GET":
         planning.fill_from_meeting(form, meeting)
     if form.validate_on_submit() and "preview" not in request.form and _update(form, meeting):

@@ -1,0 +1,161 @@
+"""The committee dashboard (/compliance): requirement × unit matrix with rates, for one scope.
+
+A fixed number of statements whatever the size of the scope: the requirements, the rows'
+units and one aggregate (``compliance_sql``). Everything here works on its few thousand
+result rows at most (units × requirements × periods × statuses), never on meetings.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from meetings.domain import compliance as engine
+from meetings.domain.compliance import PeriodStatus
+from meetings.domain.periods import Period, parse
+from meetings.domain.terms import OrgKind, PeriodKind
+from meetings.extensions import db
+from meetings.models import Organization, Requirement
+from meetings.services import compliance_sql, requirements
+from meetings.services.compliance_sql import Grouping
+
+OPEN = (PeriodStatus.SCHEDULED, PeriodStatus.DUE, PeriodStatus.AT_RISK)
+
+
+def wait_days() -> int:
+    return current_app.config.get("MINUTES_LATE_DAYS", engine.WAIT_DAYS)
+
+
+@dataclass
+class Counts:
+    """Cells by status, and the rate (完成率) the 通报 quotes."""
+
+    by_status: Counter = field(default_factory=Counter)
+
+    def add(self, status: str, n: int = 1) -> None:
+        self.by_status[PeriodStatus(status)] += n
+
+    def __iadd__(self, other: Counts) -> Counts:
+        self.by_status.update(other.by_status)
+        return self
+
+    @property
+    def done(self) -> int:
+        return sum(self.by_status[s] for s in engine.DONE)
+
+    @property
+    def missed(self) -> int:
+        return self.by_status[PeriodStatus.MISSED]
+
+    @property
+    def late(self) -> int:
+        return self.by_status[PeriodStatus.LATE]
+
+    @property
+    def at_risk(self) -> int:
+        return self.by_status[PeriodStatus.AT_RISK]
+
+    @property
+    def open(self) -> int:
+        return sum(self.by_status[s] for s in OPEN)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def rate(self) -> float | None:
+        return engine.completion_rate(self.done, self.missed)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One requirement (all its versions) as a column of the matrix."""
+
+    requirement_id: int
+    type_id: int
+    type_code: str
+    type_name: str
+    period: PeriodKind
+    per_group: bool
+
+
+@dataclass
+class Row:
+    org: Organization
+    cells: dict[int, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    total: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class Dashboard:
+    root: Organization
+    span: Period
+    now: datetime
+    columns: list[Column]
+    rows: list[Row]
+    totals: dict[int, Counts]
+    total: Counts
+    over_time: list[tuple[str, Counts]]
+
+    @property
+    def by_unit(self) -> list[tuple[str, Counts]]:
+        return [(row.org.name, row.total) for row in self.rows]
+
+
+def columns_of(versions: list[Requirement], type_id: int | None = None) -> list[Column]:
+    """One column per requirement, named after its newest version's type."""
+    columns: dict[int, Column] = {}
+    for r in versions:
+        if type_id is None or r.meeting_type_id == type_id:
+            lineage = r.replaces_id or r.id
+            kind = r.meeting_type
+            columns[lineage] = Column(lineage, kind.id, kind.code, kind.name, r.period,
+                                      per_group=str(r.applies_to) == "party_group")
+    return list(columns.values())
+
+
+def dashboard(root: Organization, span: Period, now: datetime, *, type_id: int | None = None,
+              only_missed: bool = False, grouping: Grouping = Grouping.CHILD) -> Dashboard:
+    """The matrix for ``root``'s direct sub-units (or its branches, for the export)."""
+    versions = requirements.all_versions()
+    columns = columns_of(versions, type_id)
+    wanted = {c.requirement_id for c in columns}
+    rules = [r for r in map(requirements.rule_of, versions) if (r.requirement_id or r.id) in wanted]
+    slots = compliance_sql.slots_for(rules, span, now)
+    rows = {org.id: Row(org) for org in _row_units(root, grouping)}
+    totals: dict[int, Counts] = defaultdict(Counts)
+    by_period: dict[str, Counts] = defaultdict(Counts)
+    if slots:
+        query = compliance_sql.statement(root, slots, now, wait_days(), grouping)
+        for row_id, requirement_id, period_key, status, n in db.session.execute(query):
+            if row_id in rows:
+                rows[row_id].cells[requirement_id].add(status, n)
+                rows[row_id].total.add(status, n)
+            totals[requirement_id].add(status, n)
+            by_period[_month_of(period_key)].add(status, n)
+    kept = [r for r in rows.values() if r.total.total and (not only_missed or r.total.missed)]
+    total = Counts()
+    for counts in totals.values():
+        total += counts
+    return Dashboard(root, span, now, columns, kept, totals, total, sorted(by_period.items()))
+
+
+def _row_units(root: Organization, grouping: Grouping) -> list[Organization]:
+    if root.kind == OrgKind.BRANCH:
+        return [root]
+    query = sa.select(Organization).where(Organization.is_active.is_(True))
+    if grouping == Grouping.BRANCH:
+        query = query.where(Organization.in_subtree(root), Organization.kind == OrgKind.BRANCH)
+        return list(db.session.scalars(query.order_by(Organization.path)))
+    query = query.where(Organization.parent_id == root.id, Organization.kind != OrgKind.PARTY_GROUP)
+    return list(db.session.scalars(query.order_by(Organization.sort_order, Organization.id)))
+
+
+def _month_of(period_key: str) -> str:
+    """The month a period is judged in, for the "over time" chart: its last month."""
+    period = parse(period_key)
+    return f"{period.year}-{period.last_day.month:02d}"
