@@ -130,8 +130,8 @@ def dashboard(root: Organization, span: Period, now: datetime, *, type_id: int |
     totals: dict[int, Counts] = defaultdict(Counts)
     by_period: dict[str, Counts] = defaultdict(Counts)
     if slots:
-        query = compliance_sql.statement(root, slots, now, wait_days(), grouping)
-        for row_id, requirement_id, period_key, status, n in db.session.execute(query):
+        for row_id, requirement_id, period_key, status, n in compliance_sql.counts(
+                root, slots, now, wait_days(), grouping):
             if row_id in rows:
                 rows[row_id].cells[requirement_id].add(status, n)
                 rows[row_id].total.add(status, n)

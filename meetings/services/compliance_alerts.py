@@ -102,8 +102,8 @@ def _collect_at_risk(notices: dict[int, Notice], now: datetime) -> None:
                      if s.fallback == PeriodStatus.AT_RISK]
             if not slots:
                 continue
-            query = compliance_sql.statement(root, slots, now, compliance.wait_days(), Grouping.BRANCH)
-            for branch_id, requirement_id, period_key, status, _ in db.session.execute(query):
+            for branch_id, requirement_id, period_key, status, _ in compliance_sql.counts(
+                    root, slots, now, compliance.wait_days(), Grouping.BRANCH):
                 if status == PeriodStatus.AT_RISK:
                     subject = f"r{requirement_id}:{period_key}"
                     notices.setdefault(branch_id, Notice()).items.append(

@@ -5,31 +5,40 @@ question in one statement and gets back only counts: how many (unit, requirement
 cells of each status lie under each row of the dashboard. A test holds the two to the same
 answers on random data (tests/web/test_compliance_sql.py).
 
-Shape of the statement:
+Shape of the statement (a UNION ALL of two aggregates):
   slots    — one row per (rule, period) with the rule's conditions and the status a period
              with no meeting would have ("fallback": due / at_risk / missed), from Python;
-  units    — the branches and party groups in scope, branches with a committee flagged;
-  tallies  — per (unit, slot): meetings that count, count late (补录), or are pending;
-  cells    — units × the slots that bind them, with their tally, turned into a status;
-  result   — cells counted per (display row, requirement, period, status).
+  tallies  — per (unit, slot) that has meetings: how many count, count late (补录), or are
+             pending; turned into a status and counted per dashboard row ("tallied");
+  bound    — per dashboard row and slot: how many units the rule binds ("bound").
+A cell with no meeting at all is never materialized: ``counts`` adds bound − tallied cells
+of each (row, slot) with the slot's fallback status. Units × slots would be 600,000 rows for
+a province; the two aggregates stay near the number of meetings and of units.
+
 Every time comparison is against a UTC constant computed here, so neither database needs
-time-zone functions.
+time-zone functions; a unit's dashboard row is read off its materialized path.
 """
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from meetings.domain import compliance as engine
 from meetings.domain.periods import Period, beijing_midnight
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import AppliesTo, MeetingStatus, MinutesState, OrgKind
+from meetings.extensions import db
 from meetings.models import CommitteeSeat, Meeting, Minutes, Organization
-from meetings.models.base import UTCDateTime
 from meetings.models.meeting import meeting_meeting_type
+
+TALLIED, BOUND = "tallied", "bound"
 
 
 class Grouping(StrEnum):
@@ -57,90 +66,244 @@ def slots_for(rules: list[engine.Rule], span: Period, now: datetime) -> list[Slo
 
 
 def statement(root: Organization, slots: list[Slot], now: datetime, wait_days: int,
-              grouping: Grouping = Grouping.CHILD) -> sa.Select:
-    """SELECT row_id, requirement_id, period_key, status, n — see the module docstring."""
+              grouping: Grouping = Grouping.CHILD) -> sa.CompoundSelect:
+    """SELECT part, row_id, requirement_id, period_key, status, n — see the module docstring."""
     slot = _slots_cte(slots)
-    units = _units_cte(root)
     tallies = _tallies_cte(root, slot, slots, now, wait_days)
-    cells = _cells(units, slot, tallies).cte("cells")
-    row = _display_row(root, cells, grouping)
-    query = sa.select(row.label("row_id"), cells.c.requirement_id, cells.c.period_key,
-                      cells.c.status, sa.func.count().label("n")).select_from(cells)
-    if grouping == Grouping.CHILD and root.kind != OrgKind.BRANCH:
-        query = query.join(_CHILD, _child_holds(root, cells))
-    return query.group_by(row, cells.c.requirement_id, cells.c.period_key, cells.c.status)
+    return sa.union_all(_tallied(root, tallies, grouping), _bound(root, slot, grouping))
+
+
+def counts(root: Organization, slots: list[Slot], now: datetime, wait_days: int,
+           grouping: Grouping = Grouping.CHILD) -> Iterator[tuple[int, int, str, str, int]]:
+    """(row_id, requirement_id, period_key, status, n) for every status that occurs."""
+    if not slots:
+        return
+    fallback = {(s.requirement_id, s.period.key): str(s.fallback) for s in slots}
+    tallied: Counter = Counter()
+    bound: Counter = Counter()
+    for part, row_id, requirement_id, period_key, status, n in db.session.execute(
+            statement(root, slots, now, wait_days, grouping)):
+        if part == TALLIED:
+            tallied[(row_id, requirement_id, period_key)] += n
+            yield row_id, requirement_id, period_key, status, n
+        else:
+            bound[(row_id, requirement_id, period_key)] += n
+    for key, n in bound.items():
+        empty = n - tallied[key]  # units the rule binds that held no meeting for it at all
+        if empty:
+            yield (*key, fallback[key[1:]], empty)
 
 
 def _slots_cte(slots: list[Slot]):
     """The slots as a UNION ALL of literal rows (a VALUES list, portably typed)."""
     def literal_row(s: Slot):
-        start, end = s.period.utc_bounds()
         rule = s.rule
-        values = {
+        return _literal_row({
             "rule_id": (rule.id, sa.Integer), "requirement_id": (s.requirement_id, sa.Integer),
             "type_id": (rule.type_id, sa.Integer), "applies_to": (str(rule.applies_to), sa.String),
-            "period_key": (s.period.key, sa.String), "p_start": (start, UTCDateTime()),
-            "p_end": (end, UTCDateTime()), "p_year": (s.period.year, sa.Integer),
+            "period_key": (s.period.key, sa.String), "p_year": (s.period.year, sa.Integer),
             "by_year": (int(rule.by_attributed_year), sa.Integer), "min_count": (rule.min_count, sa.Integer),
             "needs_att": (int(rule.needs_attendance), sa.Integer),
             "needs_quorum": (int(rule.needs_quorum), sa.Integer),
             "needs_min": (int(rule.needs_final_minutes), sa.Integer),
-            "fallback": (str(s.fallback), sa.String)}
-        return sa.select(*(sa.literal(v, t).label(k) for k, (v, t) in values.items()))
+            "fallback": (str(s.fallback), sa.String)})
     if not slots:
         raise ValueError("nothing to judge: no requirement in force in this span")
     return sa.union_all(*(literal_row(s) for s in slots)).cte("slots")
 
 
-def _units_cte(root: Organization):
-    has_committee = sa.exists().where(CommitteeSeat.branch_id == Organization.id)
-    return (sa.select(Organization.id, Organization.kind, Organization.parent_id, Organization.path,
-                      sa.case((has_committee, 1), else_=0).label("has_committee"))
-            .where(Organization.in_subtree(root), Organization.is_active.is_(True),
-                   Organization.kind.in_([OrgKind.BRANCH, OrgKind.PARTY_GROUP]))
-            .cte("units"))
+def _slot_months_cte(slots: list[Slot]):
+    """(type, Beijing month) → slot, for the slots judged by calendar month or quarter, so a
+    meeting finds its slot by equality (a hash join) rather than by a range per slot."""
+    rows = [_literal_row({"type_id": (s.rule.type_id, sa.Integer), "month_idx": (month, sa.Integer),
+                          "rule_id": (s.rule.id, sa.Integer), "period_key": (s.period.key, sa.String)})
+            for s in slots if not s.rule.by_attributed_year for month in _months(s.period)]
+    if not rows:  # only yearly slots: a row that matches no meeting keeps the SQL valid
+        rows = [_literal_row({"type_id": (-1, sa.Integer), "month_idx": (-1, sa.Integer),
+                              "rule_id": (-1, sa.Integer), "period_key": ("", sa.String)})]
+    return sa.union_all(*rows).cte("slot_months")
+
+
+def _literal_row(values: dict):
+    return sa.select(*(sa.literal(v, t).label(k) for k, (v, t) in values.items()))
+
+
+def _months(period: Period) -> list[int]:
+    """Month indexes (year × 12 + month − 1) of the period's months."""
+    first = period.first_day
+    last = period.last_day
+    return list(range(first.year * 12 + first.month - 1, last.year * 12 + last.month))
+
+
+class beijing_month(FunctionElement):
+    """Month index (year × 12 + month − 1) of a stored UTC time on Beijing's calendar.
+
+    Beijing has kept UTC+8 without summer time since 1991 (the VTIMEZONE we publish has one
+    STANDARD block), so the shift is a constant: no time-zone tables are needed in SQL.
+    """
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(beijing_month)
+def _beijing_month_sqlite(element, compiler, **kw):
+    moment = compiler.process(next(iter(element.clauses)), **kw)
+    shifted = f"strftime('%Y %m', {moment}, '+8 hours')"
+    return (f"(CAST(substr({shifted}, 1, 4) AS INTEGER) * 12 + CAST(substr({shifted}, 6, 2) AS INTEGER) - 1)")
+
+
+@compiles(beijing_month, "postgresql")
+def _beijing_month_postgresql(element, compiler, **kw):
+    moment = compiler.process(next(iter(element.clauses)), **kw)
+    shifted = f"({moment} + INTERVAL '8 hours')"
+    return f"CAST(EXTRACT(YEAR FROM {shifted}) * 12 + EXTRACT(MONTH FROM {shifted}) - 1 AS INTEGER)"
+
+
+def _binds(applies_to, kind, has_committee):
+    return sa.or_(
+        sa.and_(applies_to == str(AppliesTo.PARTY_GROUP), kind == OrgKind.PARTY_GROUP),
+        sa.and_(applies_to == str(AppliesTo.BRANCH), kind == OrgKind.BRANCH),
+        sa.and_(applies_to == str(AppliesTo.BRANCH_WITH_COMMITTEE), kind == OrgKind.BRANCH, has_committee))
+
+
+def _has_committee():
+    return sa.exists().where(CommitteeSeat.branch_id == Organization.id)
+
+
+def _in_scope(root: Organization):
+    return sa.and_(Organization.in_subtree(root), Organization.is_active.is_(True))
+
+
+def _tallied(root: Organization, tallies, grouping: Grouping) -> sa.Select:
+    """Cells with meetings, by status, per dashboard row (a unit found by primary key)."""
+    t = tallies.c
+    status = sa.case(
+        (t.ok >= t.min_count, str(engine.PeriodStatus.MET)),
+        (t.ok + t.late >= t.min_count, str(engine.PeriodStatus.LATE)),
+        (t.ok + t.late + t.pending >= t.min_count, str(engine.PeriodStatus.SCHEDULED)),
+        else_=t.fallback)
+    row = _row(root, grouping)
+    return (sa.select(sa.literal(TALLIED).label("part"), row.label("row_id"), t.requirement_id, t.period_key,
+                      status.label("status"), sa.func.count().label("n"))
+            .select_from(tallies).join(Organization, Organization.id == t.unit_id)
+            .where(_in_scope(root), _binds(t.applies_to, Organization.kind, _has_committee()))
+            .group_by(row, t.requirement_id, t.period_key, status))
+
+
+def _bound(root: Organization, slot, grouping: Grouping) -> sa.Select:
+    """How many units each slot binds, per dashboard row."""
+    row = _row(root, grouping)
+    return (sa.select(sa.literal(BOUND).label("part"), row.label("row_id"), slot.c.requirement_id,
+                      slot.c.period_key, slot.c.fallback.label("status"), sa.func.count().label("n"))
+            .select_from(Organization)
+            .join(slot, _binds(slot.c.applies_to, Organization.kind, _has_committee()))
+            .where(_in_scope(root), Organization.kind.in_([OrgKind.BRANCH, OrgKind.PARTY_GROUP]))
+            .group_by(row, slot.c.requirement_id, slot.c.period_key, slot.c.fallback))
+
+
+class path_segment(FunctionElement):
+    """The id that follows ``prefix`` in a materialized path: ``/1/7/42/`` after ``/1/`` is 7."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(path_segment)
+def _path_segment_sqlite(element, compiler, **kw):
+    path, start = (compiler.process(c, **kw) for c in element.clauses)
+    rest = f"substr({path}, {start})"
+    return f"CAST(substr({rest}, 1, instr({rest}, '/') - 1) AS INTEGER)"
+
+
+@compiles(path_segment, "postgresql")
+def _path_segment_postgresql(element, compiler, **kw):
+    path, start = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(split_part(substr({path}, {start}), '/', 1) AS INTEGER)"
+
+
+def _row(root: Organization, grouping: Grouping):
+    """The dashboard row of the organization in the FROM: itself or its branch (export), or
+    the direct child of ``root`` it lies under, read off its path."""
+    if grouping == Grouping.BRANCH:
+        return sa.case((Organization.kind == OrgKind.PARTY_GROUP, Organization.parent_id),
+                       else_=Organization.id)
+    if root.kind == OrgKind.BRANCH:
+        return sa.literal(root.id, sa.Integer)
+    return path_segment(Organization.path, sa.literal(len(root.path) + 1, sa.Integer))
 
 
 def _tallies_cte(root: Organization, slot, slots: list[Slot], now: datetime, wait_days: int):
-    m, mi = Meeting.__table__.c, Minutes.__table__.c
+    """Per (unit, slot): meetings that count, count late, or are pending (see ``standing``).
+
+    The meetings in scope are read once (``held``), then matched to their slots by equality:
+    calendar slots by (type, Beijing month), yearly ones by (type, attributed year).
+    """
+    held = _meetings_cte(root, slots)
+    months = _slot_months_cte(slots)
+    by_month = _judged(held, slot, now, wait_days,
+                       sa.join(months, slot, sa.and_(slot.c.rule_id == months.c.rule_id,
+                                                     slot.c.period_key == months.c.period_key)),
+                       sa.and_(months.c.type_id == held.c.type_id, months.c.month_idx == held.c.month_idx))
+    by_year = _judged(held, slot, now, wait_days, slot,
+                      sa.and_(slot.c.type_id == held.c.type_id, slot.c.by_year == 1,
+                              slot.c.p_year == held.c.attributed_year))
+    pairs = sa.union_all(by_month, by_year).subquery("judged")
+    carried = [pairs.c[name] for name in _CARRIED]
+    return (sa.select(pairs.c.unit_id, *carried, sa.func.sum(pairs.c.ok).label("ok"),
+                      sa.func.sum(pairs.c.late).label("late"), sa.func.sum(pairs.c.pending).label("pending"))
+            .group_by(pairs.c.unit_id, *carried).cte("tallies"))
+
+
+# The slot's own columns ride along to the cells (they depend on rule_id and period_key),
+# so the cells need no join back to the slots.
+_CARRIED = ("rule_id", "period_key", "requirement_id", "applies_to", "min_count", "fallback")
+
+
+def _meetings_cte(root: Organization, slots: list[Slot]):
+    """One row per (meeting, type) in scope and in the span's window, with its record."""
+    m, mi, link = Meeting.__table__.c, Minutes.__table__.c, meeting_meeting_type.c
+    first, last = _meeting_window(slots)
+    branches = sa.select(Organization.id).where(
+        Organization.in_subtree(root), Organization.kind == OrgKind.BRANCH)
+    return (sa.select(m.organization_id, m.party_group_id, m.ends_at, m.status, m.attributed_year,
+                      m.attendance_recorded_at, m.quorum_met, mi.state, mi.finalized_at, mi.is_late,
+                      link.meeting_type_id.label("type_id"), beijing_month(m.starts_at).label("month_idx"))
+            .select_from(Meeting.__table__)
+            .join(meeting_meeting_type, link.meeting_id == m.id)
+            .outerjoin(Minutes.__table__, mi.meeting_id == m.id)
+            .where(m.organization_id.in_(branches), m.status != MeetingStatus.CANCELLED,
+                   m.starts_at >= first, m.starts_at < last)
+            .cte("held"))
+
+
+def _judged(held, slot, now: datetime, wait_days: int, slot_source, matches) -> sa.Select:
+    """One row per (meeting, slot it falls in) with 0/1 for counts / counts late / pending."""
+    m = held.c
     grace_from = beijing_midnight(local_date(now) - timedelta(days=wait_days))
     ended = m.ends_at <= now
     recorded = sa.and_(m.status == MeetingStatus.HELD,
                        sa.or_(slot.c.needs_att == 0, m.attendance_recorded_at.is_not(None)))
     quorum_ok = sa.or_(slot.c.needs_quorum == 0, m.quorum_met.is_(None), m.quorum_met.is_(True))
     # No minutes row gives NULL, which is not "not final"; 定稿 after ``now`` is not final yet.
-    final = sa.and_(sa.func.coalesce(mi.state, "") == MinutesState.FINAL,
-                    sa.func.coalesce(mi.finalized_at, now) <= now)
-    on_time = sa.and_(final, mi.is_late.is_(False))
+    final = sa.and_(sa.func.coalesce(m.state, "") == MinutesState.FINAL,
+                    sa.func.coalesce(m.finalized_at, now) <= now)
+    on_time = sa.and_(final, m.is_late.is_(False))
     counted = sa.and_(ended, recorded, quorum_ok)
-    counts = sa.and_(counted, sa.or_(slot.c.needs_min == 0, on_time))
-    counts_late = sa.and_(counted, slot.c.needs_min == 1, final, mi.is_late.is_(True))
+    counts_now = sa.and_(counted, sa.or_(slot.c.needs_min == 0, on_time))
+    counts_late = sa.and_(counted, slot.c.needs_min == 1, final, m.is_late.is_(True))
     waiting = sa.and_(m.ends_at >= grace_from, sa.or_(
         sa.not_(recorded), sa.and_(quorum_ok, slot.c.needs_min == 1, sa.not_(final))))
     pending = sa.or_(sa.not_(ended), waiting)
     unit = sa.case((slot.c.applies_to == str(AppliesTo.PARTY_GROUP), m.party_group_id),
                    else_=m.organization_id)
-    first, last = _meeting_window(slots)
-    branches = sa.select(Organization.id).where(
-        Organization.in_subtree(root), Organization.kind == OrgKind.BRANCH)
-    in_period = sa.or_(sa.and_(slot.c.by_year == 1, m.attributed_year == slot.c.p_year),
-                       sa.and_(slot.c.by_year == 0, m.starts_at >= slot.c.p_start,
-                               m.starts_at < slot.c.p_end))
-    link = meeting_meeting_type.c
-    return (sa.select(unit.label("unit_id"), slot.c.rule_id, slot.c.period_key,
-                      _count_if(counts, "ok"), _count_if(counts_late, "late"), _count_if(pending, "pending"))
-            .select_from(Meeting.__table__)
-            .join(meeting_meeting_type, link.meeting_id == m.id)
-            .join(slot, sa.and_(slot.c.type_id == link.meeting_type_id, in_period))
-            .outerjoin(Minutes.__table__, mi.meeting_id == m.id)
-            .where(m.organization_id.in_(branches), m.status != MeetingStatus.CANCELLED,
-                   m.starts_at >= first, m.starts_at < last)
-            .group_by(unit, slot.c.rule_id, slot.c.period_key)
-            .cte("tallies"))
+    return (sa.select(unit.label("unit_id"), *(slot.c[name] for name in _CARRIED),
+                      _flag(counts_now, "ok"), _flag(counts_late, "late"), _flag(pending, "pending"))
+            .select_from(held).join(slot_source, matches))
 
 
-def _count_if(condition, name: str):
-    return sa.func.sum(sa.case((condition, 1), else_=0)).label(name)
+def _flag(condition, name: str):
+    return sa.case((condition, 1), else_=0).label(name)
 
 
 def _meeting_window(slots: list[Slot]) -> tuple[datetime, datetime]:
@@ -148,44 +311,7 @@ def _meeting_window(slots: list[Slot]) -> tuple[datetime, datetime]:
     meetings from January of the year to March of the next (DESIGN §5)."""
     starts, ends = [], []
     for s in slots:
-        start, end = s.period.utc_bounds()
+        start, _ = s.period.utc_bounds()
         starts.append(start)
         ends.append(beijing_midnight(s.period.deadline(s.rule.by_attributed_year) + timedelta(days=1)))
     return min(starts), max(ends)
-
-
-def _cells(units, slot, tallies) -> sa.Select:
-    binds = sa.or_(
-        sa.and_(slot.c.applies_to == str(AppliesTo.PARTY_GROUP), units.c.kind == OrgKind.PARTY_GROUP),
-        sa.and_(slot.c.applies_to == str(AppliesTo.BRANCH), units.c.kind == OrgKind.BRANCH),
-        sa.and_(slot.c.applies_to == str(AppliesTo.BRANCH_WITH_COMMITTEE), units.c.kind == OrgKind.BRANCH,
-                units.c.has_committee == 1))
-    ok, late, pending = (sa.func.coalesce(tallies.c[name], 0) for name in ("ok", "late", "pending"))
-    status = sa.case(
-        (ok >= slot.c.min_count, str(engine.PeriodStatus.MET)),
-        (ok + late >= slot.c.min_count, str(engine.PeriodStatus.LATE)),
-        (ok + late + pending >= slot.c.min_count, str(engine.PeriodStatus.SCHEDULED)),
-        else_=slot.c.fallback)
-    return (sa.select(units.c.id.label("unit_id"), units.c.kind, units.c.parent_id, units.c.path,
-                      slot.c.requirement_id, slot.c.period_key, status.label("status"))
-            .select_from(units).join(slot, binds)
-            .outerjoin(tallies, sa.and_(tallies.c.unit_id == units.c.id, tallies.c.rule_id == slot.c.rule_id,
-                                        tallies.c.period_key == slot.c.period_key)))
-
-
-_CHILD = sa.orm.aliased(Organization, name="child")
-
-
-def _display_row(root: Organization, cells, grouping: Grouping):
-    if grouping == Grouping.BRANCH:
-        return sa.case((cells.c.kind == OrgKind.PARTY_GROUP, cells.c.parent_id), else_=cells.c.unit_id)
-    if root.kind == OrgKind.BRANCH:
-        return sa.literal(root.id, sa.Integer)
-    return _CHILD.id
-
-
-def _child_holds(root: Organization, cells):
-    """Each cell's dashboard row is the direct child of ``root`` whose subtree holds it: a path
-    range (as ``Organization.in_subtree``), served by the path index."""
-    upper = sa.func.substr(_CHILD.path, 1, sa.func.length(_CHILD.path) - 1).concat("0")
-    return sa.and_(_CHILD.parent_id == root.id, cells.c.path >= _CHILD.path, cells.c.path < upper)

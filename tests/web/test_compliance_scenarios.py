@@ -38,9 +38,11 @@ def test_scenario_in_sql(world, scenario: Scenario):
 
 def _sql_cells(world, scenario: Scenario) -> Counter:
     slots = compliance_sql.slots_for(requirements.rules(), parse(scenario.span), scenario.moment)
-    query = compliance_sql.statement(world.root, slots, scenario.moment, engine.WAIT_DAYS, Grouping.BRANCH)
-    return Counter({(r.row_id, r.requirement_id, r.period_key, r.status): r.n
-                    for r in db.session.execute(query)})
+    found = Counter()
+    for row_id, requirement_id, period_key, status, n in compliance_sql.counts(
+            world.root, slots, scenario.moment, engine.WAIT_DAYS, Grouping.BRANCH):
+        found[(row_id, requirement_id, period_key, status)] += n
+    return found
 
 
 def requirements_by_code() -> dict[str, int]:

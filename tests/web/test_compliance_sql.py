@@ -65,8 +65,11 @@ def _row(root, branch, grouping):
 
 def sql_answer(root, span, now, grouping):
     slots = compliance_sql.slots_for(requirements.rules(), span, now)
-    rows = db.session.execute(compliance_sql.statement(root, slots, now, engine.WAIT_DAYS, grouping)).all()
-    return Counter({(r.row_id, r.requirement_id, r.period_key, r.status): r.n for r in rows})
+    found = Counter()
+    for row_id, requirement_id, period_key, status, n in compliance_sql.counts(
+            root, slots, now, engine.WAIT_DAYS, grouping):
+        found[(row_id, requirement_id, period_key, status)] += n
+    return found
 
 
 @pytest.mark.parametrize(("now", "span_key"), CASES)
