@@ -2,6 +2,9 @@
 
 A member's streak is the run of their most recent recorded meetings that they missed
 without leave; leave (请假) is a proper reason and ends the run like attending does.
+A level needs both the time and the meetings: three months since the first absence *and*
+at least three meetings missed (six and six to escalate) — one absence followed by weeks
+without any meeting is not "not taking part for three months".
 """
 from __future__ import annotations
 
@@ -36,10 +39,11 @@ def months_between(start: date, end: date) -> int:
     return months - 1 if end.day < start.day else months
 
 
-def level_for(months: int) -> StreakLevel | None:
-    if months >= StreakLevel.SERIOUS:
-        return StreakLevel.SERIOUS
-    return StreakLevel.WARNING if months >= StreakLevel.WARNING else None
+def level_for(months: int, meetings: int) -> StreakLevel | None:
+    for level in (StreakLevel.SERIOUS, StreakLevel.WARNING):
+        if months >= level and meetings >= level:
+            return level
+    return None
 
 
 def streak(marks: Iterable[tuple[date, Attendance]], today: date) -> Streak | None:
@@ -56,4 +60,4 @@ def streak(marks: Iterable[tuple[date, Attendance]], today: date) -> Streak | No
     if not run:
         return None
     months = months_between(run[-1], today)
-    return Streak(since=run[-1], meetings=len(run), months=months, level=level_for(months))
+    return Streak(since=run[-1], meetings=len(run), months=months, level=level_for(months, len(run)))

@@ -34,7 +34,7 @@ class AbsentMember:
 
     @property
     def level(self) -> StreakLevel | None:
-        return level_for(self.months)
+        return level_for(self.months, self.meetings)
 
 
 def months_before(day: date, months: int) -> date:
@@ -62,7 +62,8 @@ def absent_members(root: Organization, now: datetime) -> list[AbsentMember]:
             .join(last_ok, last_ok.c.person_id == marks.c.person_id)
             .where(marks.c.attendance == Attendance.ABSENT,
                    sa.or_(last_ok.c.ok_at.is_(None), marks.c.starts_at > last_ok.c.ok_at))
-            .group_by(marks.c.person_id).having(since < cutoff).subquery("runs"))
+            .group_by(marks.c.person_id)
+            .having(since < cutoff, sa.func.count() >= int(StreakLevel.WARNING)).subquery("runs"))
     rows = db.session.execute(
         sa.select(Person.id, Person.name, Organization.id, Organization.name, runs.c.since, runs.c.n)
         .join(runs, runs.c.person_id == Person.id).join(Organization, Organization.id == Person.branch_id)

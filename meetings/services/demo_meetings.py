@@ -12,7 +12,17 @@ from meetings.domain import recurrence, scheduling
 from meetings.domain.terms import InviteeScope, PersonStatus
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingType, Organization, Person
-from meetings.services import demo_campaign, demo_record, meeting_types, orgs, responses, roster, series
+from meetings.services import (
+    demo_campaign,
+    demo_compliance,
+    demo_record,
+    meeting_types,
+    orgs,
+    requirements,
+    responses,
+    roster,
+    series,
+)
 from meetings.services.demo_data import DEMO_BRANCH
 from meetings.services.scheduling import (
     MeetingFields,
@@ -44,6 +54,10 @@ def seed_meetings(root: Organization, now: datetime) -> int:
         actor = _secretary(branch) or admin
         created += len(_Plan(branch, actor, types, now).run(demo=branch.name == DEMO_BRANCH))
     created += demo_campaign.seed_campaign(root, types, admin, now)
+    requirements.install_defaults()
+    db.session.flush()
+    demo = next((b for b in branches if b.name == DEMO_BRANCH), branches[0])
+    created += demo_compliance.seed_year(branches, demo, now)
     return created
 
 

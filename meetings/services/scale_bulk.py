@@ -123,12 +123,19 @@ class BulkWriter:
         self.conn.execute(org.update().where(org.c.id == root_id)
                           .values(name=ROOT_NAME, updated_at=org.c.updated_at))
         if self.conn.dialect.name == "postgresql":
-            for name in KEYED_TABLES:
-                self.conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT MAX(id) FROM {name}))")
+            reset_sequences(self.conn, KEYED_TABLES)
             # Fresh statistics now, so the first queries on the new rows are not planned blind
             # while autovacuum catches up.
             self.conn.exec_driver_sql(f"ANALYZE {', '.join((*KEYED_TABLES, 'meeting_meeting_type'))}")
+
+
+def reset_sequences(conn: sa.Connection, names) -> None:
+    """Move PostgreSQL's id sequences past rows inserted with explicit ids (a no-op elsewhere)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for name in names:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT MAX(id) FROM {name}))")
 
 
 def find_root(conn: sa.Connection, name: str) -> int | None:

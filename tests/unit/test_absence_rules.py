@@ -11,12 +11,12 @@ A, P, L, LATE = Attendance.ABSENT, Attendance.PRESENT, Attendance.LEAVE, Attenda
 TODAY = date(2026, 11, 26)
 
 
-def test_a_run_of_absences_since_may_is_six_months():
+def test_a_run_of_absences_since_may_is_six_months_of_three_meetings():
     marks = [(date(2026, 4, 10), P), (date(2026, 5, 12), A), (date(2026, 7, 1), None), (date(2026, 9, 3), A),
              (date(2026, 11, 2), A)]
     found = absence.streak(marks, TODAY)
     assert (found.since, found.meetings, found.months) == (date(2026, 5, 12), 3, 6)
-    assert found.level == StreakLevel.SERIOUS
+    assert found.level == StreakLevel.WARNING  # six months, but three meetings: not yet six of each
 
 
 @pytest.mark.parametrize("mark", [P, LATE, L])
@@ -24,12 +24,24 @@ def test_attending_or_leave_after_the_absences_ends_the_run(mark):
     assert absence.streak([(date(2026, 5, 12), A), (date(2026, 11, 2), mark)], TODAY) is None
 
 
+def monthly_absences(since: date, count: int) -> list:
+    """``count`` absences, the first on ``since``, then one every 20 days."""
+    return [(date.fromordinal(since.toordinal() + 20 * n), A) for n in range(count)]
+
+
 @pytest.mark.parametrize(("since", "level"), [
     (date(2026, 8, 27), None), (date(2026, 8, 26), StreakLevel.WARNING),
     (date(2026, 5, 27), StreakLevel.WARNING), (date(2026, 5, 26), StreakLevel.SERIOUS),
 ])
 def test_levels_start_on_the_same_day_three_and_six_months_later(since, level):
-    assert absence.streak([(since, A)], TODAY).level == level
+    assert absence.streak(monthly_absences(since, 6), TODAY).level == level
+
+
+@pytest.mark.parametrize(("count", "level"), [(2, None), (3, StreakLevel.WARNING), (5, StreakLevel.WARNING),
+                                              (6, StreakLevel.SERIOUS)])
+def test_a_level_also_needs_that_many_meetings_missed(count, level):
+    """One absence in May and no meeting since is not "half a year without organizational life"."""
+    assert absence.streak(monthly_absences(date(2026, 4, 1), count), TODAY).level == level
 
 
 def test_months_before_keeps_the_day_or_the_months_end():

@@ -49,7 +49,10 @@ def pages(d: dict) -> list[str]:
             f"/branches/{d['branch']}/meetings/new", f"/meetings/{d['meeting']}",
             f"/meetings/{d['meeting']}/edit", f"/branches/{d['branch']}/actions",
             f"/actions/{d['item']}/close", f"/actions/{d['item']}/edit",
-            "/calendar", f"/meetings/{d['meeting']}.ics", "/meeting-types/"]
+            "/calendar", f"/meetings/{d['meeting']}.ics", "/meeting-types/",
+            "/compliance", f"/compliance?org={d['root']}", f"/compliance?org={d['pc']}",
+            f"/compliance?org={d['branch']}", f"/compliance?org={d['pc']}&period=2026-Q2&only=missed",
+            "/compliance/absences", "/requirements", "/campaigns"]
 
 
 @pytest.mark.parametrize("login", ["admin", "liaison", "secretary", "member"])
