@@ -19,7 +19,7 @@ from meetings.models import Meeting, Organization
 from meetings.services import compliance_facts, requirements
 from meetings.services.compliance import Column, columns_of, wait_days
 
-ATTENTION = (PeriodStatus.MISSED, PeriodStatus.AT_RISK, PeriodStatus.DUE)
+ATTENTION = (PeriodStatus.AT_RISK, PeriodStatus.DUE, PeriodStatus.MISSED)  # the order of the list
 
 
 @dataclass
@@ -32,10 +32,16 @@ class BranchReport:
     unit_names: dict[int, str]
 
     def attention(self) -> list[tuple[Column, Cell]]:
-        """What is due, at risk or missed, the most urgent first (the branch's to-do)."""
+        """What is at risk, due or missed: what can still be done first (the soonest deadline
+        first), then what was missed (the most recent first)."""
         found = [(c, cell) for c in self.columns for cell in self.cells.get(c.requirement_id, [])
                  if cell.status in ATTENTION]
-        return sorted(found, key=lambda pair: (ATTENTION.index(pair[1].status), pair[1].period.last_day))
+
+        def urgency(pair):
+            cell = pair[1]
+            day = cell.period.last_day.toordinal()
+            return ATTENTION.index(cell.status), -day if cell.status == PeriodStatus.MISSED else day
+        return sorted(found, key=urgency)
 
 
 def report(branch: Organization, span: Period, now: datetime, type_id: int | None = None, *,

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.e2e
 AS_OF = "2026-11-20"
 DASHBOARD = f"/compliance?period=2026&as_of={AS_OF}"
 MAY_MEETING = "五月主题党日：学习新修订的党章"
+STATUS_WORDS = ["已完成", "补录完成", "已安排", "待开展", "临期未安排", "未完成"]  # the legend, in order
 SHOTS = {"branch": "/tmp/compliance-branch-375.png", "phone": "/tmp/compliance-dashboard-375.png",
          "desktop": "/tmp/compliance-dashboard-1280.png"}
 
@@ -59,8 +60,8 @@ def test_admin_drills_down_from_the_province_to_a_meeting(site, pages, expect, m
     expect(unit_row(table, "省发改委机关党委").locator("td .rate").last).to_have_text(re.compile(r"^\d+%$"))
     expect(table.locator("thead")).to_contain_text("主题党日")
     legend = page.locator(".legend")
-    for word in ("已完成", "未完成", "完成率 = 已完成"):
-        expect(legend).to_contain_text(word)
+    expect(legend.locator(".badge")).to_have_text([re.compile(word) for word in STATUS_WORDS])
+    expect(legend).to_contain_text("完成率 = 已完成（含补录）÷（已完成 + 未完成）")
     page.screenshot(path=SHOTS["desktop"], full_page=True)
 
     table.locator("tbody th.name").get_by_role("link", name="省发改委机关党委", exact=True).click()
@@ -75,12 +76,14 @@ def test_admin_drills_down_from_the_province_to_a_meeting(site, pages, expect, m
     expect(page.locator("main h1")).to_contain_text("办公室党支部")
     periods = page.locator("table.periods")
     theme_row = periods.locator("tbody tr").filter(has=page.locator("th", has_text="主题党日"))
-    expect(theme_row.locator(".period-chips li")).to_have_count(11)  # January–November: December has not begun
+    expect(theme_row.locator(".period-chips li")).to_have_count(11)  # Jan–Nov: December has not begun
     expect(theme_row.locator(".status-met")).to_have_count(1)
     expect(theme_row.locator(".status-met")).to_contain_text("已完成")
     expect(theme_row.locator(".status-missed").first).to_contain_text("未完成")
     expect(periods.locator("tbody th")).to_contain_text(["支部党员大会", "支部委员会", "党小组会", "党课"])
-    expect(page.locator("section.card", has_text="需要关注")).to_be_visible()
+    attention = page.locator("section.card", has_text="需要关注")
+    expect(attention.get_by_role("link", name="党小组会（第一党小组） · 2026-11")).to_be_visible()
+    expect(attention.get_by_role("link", name="主题党日 · 2026-05")).to_have_count(0)  # met
 
     chip = theme_row.locator(".period-chips li").filter(has_text="2026-05")
     expect(chip.locator(".badge")).to_contain_text("已完成")
@@ -141,7 +144,6 @@ def test_secretary_on_a_phone_goes_from_the_todo_to_a_prefilled_form(site, pages
     schedulable = card.locator(".todo-list li").filter(has=page.get_by_role("link", name="安排会议"))
     expect(schedulable.first).to_be_visible()
     assert_fits_a_phone(page, "the secretary's home with the 考核待办")
-    page.screenshot(path="/tmp/compliance-home-375.png", full_page=True)  # TEMP
     # 主题党日 is also the form's default; prefer a line whose pre-selection the link must carry.
     items = schedulable.all()
     item = next((i for i in items if todo_type(i) != "主题党日"), items[0])
