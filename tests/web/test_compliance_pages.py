@@ -2,14 +2,18 @@
 import csv
 import io
 import random
-from datetime import UTC, datetime
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import CommitteeTitle, OrgKind
 from meetings.extensions import db
+from meetings.models import utcnow
 from meetings.services import requirements, roster
 from tests.builders import make_org, make_person
 from tests.compliance_builders import add_meeting, install_rules, random_meetings
@@ -58,7 +62,39 @@ def test_branch_page_lists_what_needs_attention_with_a_prefilled_schedule_link(c
     auth.login("secretary")
     html = page(client, f"/compliance?period=2026&as_of={AS_OF}")  # the secretary's own branch
     assert "需要关注" in html and "临期未安排" in html
-    assert f"/branches/{judged.a1.id}/meetings/new?type=theme_day" in html
+    assert f"/branches/{judged.a1.id}/meetings/new?type=theme_day" in html.replace("&amp;", "&")
+
+
+def test_schedule_it_invites_the_group_and_keeps_the_date_in_the_period(client, auth, judged):
+    """From a 党小组会 to-do: that group's members are invited, on a day inside the period."""
+    second = make_person(judged.a1, "第二组党员", group=judged.g2)  # not the first group
+    db.session.commit()
+    auth.login("secretary")
+    by = local_date(utcnow()) + timedelta(days=3)
+    html = page(client, f"/branches/{judged.a1.id}/meetings/new?type=group_meeting&group={judged.g2.id}"
+                        f"&by={by.isoformat()}")
+    fields = Inputs(html)
+    assert fields.values["date"] == [by.isoformat()]
+    assert fields.checked["invitees"] == [str(second.id)]
+    html = page(client, f"/branches/{judged.a1.id}/meetings/new?type=group_meeting&by=garbage")
+    assert Inputs(html).values["date"] == [(local_date(utcnow()) + timedelta(days=7)).isoformat()]
+
+
+class Inputs(HTMLParser):
+    """The values of a page's inputs by name, and which checkboxes are ticked."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.values: dict[str, list[str]] = defaultdict(list)
+        self.checked: dict[str, list[str]] = defaultdict(list)
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "input" and "name" in found:
+            self.values[found["name"]].append(found.get("value") or "")
+            if "checked" in found:
+                self.checked[found["name"]].append(found.get("value") or "")
 
 
 @pytest.mark.parametrize(("login", "org", "status"), [

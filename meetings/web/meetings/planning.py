@@ -66,13 +66,23 @@ def default_invitees(choices: BranchChoices, meeting_type: MeetingType | None) -
     return [p.id for p in choices.people]
 
 
-def prefill(form, branch: Organization, choices: BranchChoices, type_code: str | None, now: datetime) -> None:
-    """A fresh form: the chosen type (or 主题党日), its invitees and duration, next week at 15:00."""
+def prefill(form, branch: Organization, choices: BranchChoices, type_code: str | None, now: datetime, *,
+            group_id: int | None = None, by: date | None = None) -> None:
+    """A fresh form: the chosen type (or 主题党日), its invitees and duration, next week at 15:00.
+
+    From a 考核待办 item: ``group_id`` invites that party group, and ``by`` (the period's
+    last day) pulls the date forward so the meeting still counts for the period.
+    """
     chosen = next((t for t in choices.types if t.code == type_code), None) or next(
         (t for t in choices.types if t.code == "theme_day"), choices.types[0] if choices.types else None)
-    start = datetime.combine(scheduling.local_date(now) + timedelta(days=7), time(15, 0))
+    today = scheduling.local_date(now)
+    day = today + timedelta(days=7)
+    if by is not None and today <= by < day:
+        day = by
+    start = datetime.combine(day, time(15, 0))
     form.type_ids.data = [chosen.id] if chosen else []
-    form.invitees.data = default_invitees(choices, chosen)
+    group = next((ids for g, ids in choices.groups if g.id == group_id), None)
+    form.invitees.data = list(group) if group is not None else default_invitees(choices, chosen)
     form.date.data, form.start_time.data = start.date(), start.time()
     minutes = chosen.default_duration_minutes if chosen else 90
     form.end_time.data = (start + timedelta(minutes=minutes)).time()

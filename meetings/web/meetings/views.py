@@ -60,7 +60,8 @@ def new(branch_id: int):
     planning.fill_choices(form, choices)
     offered = campaign_choice.fill(form, branch, now)
     if request.method == "GET":
-        planning.prefill(form, branch, choices, request.args.get("type"), now)
+        planning.prefill(form, branch, choices, request.args.get("type"), now,
+                         group_id=request.args.get("group", type=int), by=_day_arg("by"))
         campaign = campaign_choice.chosen(offered, request.args.get("campaign", type=int))
         if campaign is not None:
             campaign_choice.prefill(form, choices, campaign)
@@ -73,6 +74,14 @@ def new(branch_id: int):
             return saved
     return render_template("meetings/form.html", form=form, branch=branch, choices=choices, meeting=None,
                            preview=preview, agenda_html=render(form.agenda.data or ""))
+
+
+def _day_arg(name: str) -> date | None:
+    """An ISO date from the query string, or None when absent or unreadable (only a hint)."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
 
 
 def _schedule(form: NewMeetingForm, branch: Organization, now):
