@@ -16,6 +16,7 @@ from flask import current_app
 from meetings.domain import compliance as engine
 from meetings.domain.compliance import PeriodStatus
 from meetings.domain.periods import Period, parse
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import OrgKind, PeriodKind
 from meetings.extensions import db
 from meetings.models import Organization, Requirement
@@ -129,6 +130,7 @@ def dashboard(root: Organization, span: Period, now: datetime, *, type_id: int |
     rows = {org.id: Row(org) for org in _row_units(root, grouping)}
     totals: dict[int, Counts] = defaultdict(Counts)
     by_period: dict[str, Counts] = defaultdict(Counts)
+    today = local_date(now)
     if slots:
         for row_id, requirement_id, period_key, status, n in compliance_sql.counts(
                 root, slots, now, wait_days(), grouping):
@@ -136,7 +138,8 @@ def dashboard(root: Organization, span: Period, now: datetime, *, type_id: int |
                 rows[row_id].cells[requirement_id].add(status, n)
                 rows[row_id].total.add(status, n)
             totals[requirement_id].add(status, n)
-            by_period[_month_of(period_key)].add(status, n)
+            if _closed_month(period_key, today):
+                by_period[_month_of(period_key)].add(status, n)
     kept = [r for r in rows.values() if r.total.total and (not only_missed or r.total.missed)]
     total = Counts()
     for counts in totals.values():
@@ -153,6 +156,12 @@ def _row_units(root: Organization, grouping: Grouping) -> list[Organization]:
         return list(db.session.scalars(query.order_by(Organization.path)))
     query = query.where(Organization.parent_id == root.id, Organization.kind != OrgKind.PARTY_GROUP)
     return list(db.session.scalars(query.order_by(Organization.sort_order, Organization.id)))
+
+
+def _closed_month(period_key: str, today) -> bool:
+    """Only months and quarters that are over go on the "by month" chart: an open period's
+    rate counts only what is already done, and a year runs into March of the next."""
+    return not period_key.isdigit() and parse(period_key).last_day < today
 
 
 def _month_of(period_key: str) -> str:

@@ -1,11 +1,11 @@
 """The demo's year of organizational life (``seed-demo``), so the 考核 dashboard has a story.
 
 Every demo branch gets the meetings the scale generator would plan for it from January up to
-six weeks before today — held, now and then cancelled or never recorded, minutes on time or
-补录 — written in bulk through the same generator as ``seed-scale``. The last six weeks keep
-only the hand-made demo meetings (``demo_meetings``, ``demo_record``), so this month shows at
-risk and scheduled periods, lagging branches show missed ones, and one member of the second
-branch has been absent without leave for months (§31).
+ten days before today (six weeks in the demo branch) — held, now and then cancelled or never
+recorded, minutes on time or 补录 — written in bulk through the same generator as
+``seed-scale``. The last days keep only the hand-made demo meetings (``demo_meetings``,
+``demo_record``), so this month shows at risk and scheduled periods, lagging branches show
+missed ones, and members have been absent without leave for months (§31).
 """
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from meetings.services.scale_data import Branch, Ids, Member, ScaleOptions
 from meetings.services.scale_meetings import plan_year
 from meetings.services.scale_rows import BranchYear, YearRows
 
-QUIET_WEEKS = 6  # the generated year stops this long before today
+QUIET_DAYS = 10  # the generated year stops this long before today …
+DEMO_BRANCH_QUIET_DAYS = 42  # … and earlier in the demo branch, whose recent weeks are hand-made
 DEMO_SEED = 7  # chosen so that branches differ: one lags, most keep up
 
 
@@ -38,15 +39,18 @@ class _UpToCutoff(BranchYear):
 def seed_year(branches: list[Organization], demo_branch: Organization, now: datetime) -> int:
     """Write the year's past meetings for ``branches`` (the demo branch first); returns how many."""
     ordered = [demo_branch] + [b for b in branches if b.id != demo_branch.id]
-    cutoff_day = local_date(now) - timedelta(weeks=QUIET_WEEKS)
-    options = ScaleOptions(branches=len(ordered), year=cutoff_day.year, as_of=cutoff_day, seed=DEMO_SEED)
+    today = local_date(now)
+    options, demo_options = (
+        ScaleOptions(branches=len(ordered), year=today.year, as_of=today - timedelta(days=days),
+                     seed=DEMO_SEED)
+        for days in (QUIET_DAYS, DEMO_BRANCH_QUIET_DAYS))
     conn = db.session.connection()
     ids = Ids(scale_bulk.next_ids(conn))
     type_ids = dict(db.session.execute(sa.select(MeetingType.code, MeetingType.id)).all())
     rows = YearRows()
     for index, branch in enumerate(_as_generator_branches(ordered)):
         branch.index = index
-        _UpToCutoff(branch, options, ids, type_ids, rows).generate()
+        _UpToCutoff(branch, demo_options if index == 0 else options, ids, type_ids, rows).generate()
     writer = scale_bulk.BulkWriter(conn)
     for name in scale_bulk.YEAR_TABLES:
         writer.insert(name, getattr(rows, name))

@@ -243,3 +243,13 @@ def _requirement_id(code: str) -> int:
 
 def _type_id(code: str) -> int:
     return _requirement(code).meeting_type_id
+
+
+def test_the_chart_by_month_shows_only_months_that_are_over(judged):
+    from meetings.domain.periods import parse
+    from meetings.services import compliance
+    board = compliance.dashboard(judged.root, parse("2026"), datetime(2026, 11, 20, 2, tzinfo=UTC))
+    months = [month for month, _ in board.over_time]
+    assert months[0] == "2026-01" and months[-1] == "2026-10"  # November is still open
+    may = dict(board.over_time)["2026-05"]
+    assert may.done == 1 and may.rate < 1  # A1's 主题党日; the other branches' May was missed
