@@ -14,6 +14,7 @@ from tests.builders import make_org, make_person
 from tests.campaign_builders import campaign_fields, make_campaign
 from tests.compliance_builders import add_meeting
 from tests.meeting_builders import type_id
+from tests.sql_counter import statements_of
 
 
 @pytest.fixture(autouse=True)
@@ -228,20 +229,6 @@ def unit_with_branches(world, name: str, count: int, campaign_type):
                     finalized_at=started + timedelta(days=n))
     db.session.commit()
     return campaign
-
-
-def statements_of(client, url: str) -> int:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_the_detail_page_costs_the_same_statements_for_2_and_8_branches(client, auth, world):

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import CommitteeTitle, OrgKind
@@ -17,6 +16,7 @@ from meetings.models import utcnow
 from meetings.services import requirements, roster
 from tests.builders import make_org, make_person
 from tests.compliance_builders import add_meeting, install_rules, random_meetings
+from tests.sql_counter import statements_of
 
 AS_OF = "2026-11-20"
 
@@ -206,29 +206,14 @@ def _grow(world, branches: int, seed: int) -> None:
     db.session.commit()
 
 
-def _statements(app, client, url: str) -> int:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
-    return len(seen)
-
-
 @pytest.mark.parametrize("url", ["/compliance?period=2026&as_of=2026-11-20",
                                  "/compliance/export.xlsx?period=2026-Q2&as_of=2026-11-20"])
 def test_statement_count_does_not_grow_with_the_province(app, client, auth, world, url):
     _grow(world, 2, seed=1)
     auth.login("admin")
-    small = _statements(app, client, url)
+    small = statements_of(client, url)
     _grow(world, 14, seed=2)
-    large = _statements(app, client, url)
+    large = statements_of(client, url)
     assert small == large and small <= 20
 
 
