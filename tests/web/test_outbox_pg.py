@@ -31,7 +31,7 @@ def pg(app):
         return app
     if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
         pytest.fail(f"TEST_DATABASE_URL names PostgreSQL but the app runs on {dialect}")
-    pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
+    pytest.skip(reason="needs PostgreSQL (TEST_DATABASE_URL)")
 
 
 @pytest.fixture
