@@ -6,11 +6,14 @@ cells of each status lie under each row of the dashboard. A test holds the two t
 answers on random data (tests/web/test_compliance_sql.py).
 
 Shape of the statement (a UNION ALL of two aggregates):
-  slots    — one row per (rule, period) with the rule's conditions and the status a period
-             with no meeting would have ("fallback": due / at_risk / missed), from Python;
-  tallies  — per (unit, slot) that has meetings: how many count, count late (补录), or are
-             pending; turned into a status and counted per dashboard row ("tallied");
-  bound    — per dashboard row and slot: how many units the rule binds ("bound").
+  slots       — one row per (rule, period) with the rule's conditions and the status a period
+                with no meeting would have ("fallback": due / at_risk / missed), from Python;
+  slot_months — (type, Beijing month) → slot for monthly and quarterly slots;
+  held        — the (meeting, type) rows in scope and in the span, with their record;
+  tallies     — per (unit, slot) that has meetings: how many count, count late (补录), or
+                are pending — meetings find their slot by equality, (type, month) or (type,
+                attributed year) — turned into a status and counted per row ("tallied");
+  bound       — per dashboard row and slot: how many units the rule binds ("bound").
 A cell with no meeting at all is never materialized: ``counts`` adds bound − tallied cells
 of each (row, slot) with the slot's fallback status. Units × slots would be 600,000 rows for
 a province; the two aggregates stay near the number of meetings and of units.
