@@ -23,8 +23,10 @@ class DefaultConfig:
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # one meeting attachment (附件)
     # A little above the attachment limit, so a 10 MB file with its multipart overhead gets in.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # one process; REDIS_URL shares counts between workers
+    RATELIMIT_KEY_PREFIX = "orglife"
     RATELIMIT_HEADERS_ENABLED = True
+    HSTS_SECONDS = 0  # Strict-Transport-Security only where the site is served over HTTPS
     LOGIN_RATE_LIMIT = "10 per minute"  # per address and login
     LOGIN_IP_RATE_LIMIT = "300 per minute"  # per address, whatever the login
     MINUTES_LATE_DAYS = 7
@@ -38,10 +40,11 @@ class DefaultConfig:
 
 
 class ProductionConfig(DefaultConfig):
-    """Behind HTTPS: cookies only travel encrypted."""
+    """Behind HTTPS: cookies only travel encrypted, and browsers are told to stay on HTTPS."""
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = 365 * 24 * 3600
 
 
 def load_secret_key(instance_path: str) -> str:
@@ -64,5 +67,7 @@ def apply_environment(config: dict) -> None:
     for key in ENV_KEYS:
         if os.environ.get(key):
             config[key] = os.environ[key]
+    if os.environ.get("REDIS_URL"):  # login limits counted once for all gunicorn workers
+        config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
     if os.environ.get("ORGLIFE_PRODUCTION") == "1":
         config.from_object(ProductionConfig)

@@ -1,5 +1,5 @@
 """Security headers on every response: a strict CSP with no inline script or style."""
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 
 CSP = "; ".join(
     [
@@ -30,6 +30,9 @@ def add_security_headers(response: Response) -> Response:
     """Set the headers unless a view chose its own (e.g. a download's CSP)."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    seconds = current_app.config.get("HSTS_SECONDS")
+    if seconds:
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
     return response
 
 

@@ -1,5 +1,5 @@
 """Sign-in, sign-out, change password."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -38,6 +38,9 @@ def login():
         if person is None:
             form.password.errors.append(_("用户名或密码不正确，或该账号已停用。"))
         else:
+            # A fresh session on sign-in (new CSRF token, nothing carried over from before):
+            # whatever someone planted in the anonymous session does not survive into this one.
+            session.clear()
             login_user(person, remember=form.remember.data)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
