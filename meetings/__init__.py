@@ -71,15 +71,25 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature; ``web/errors`` renders 403/404/500 in Chinese."""
-    from meetings.web import actions, attachments, auth, calendar, errors, main, orgs, roster, types
+    from meetings.web import actions, attachments, audit, auth, calendar, errors, main, orgs, roster, types
     from meetings.web import campaigns as campaign_pages
     from meetings.web import compliance as compliance_pages
     from meetings.web import meetings as meeting_pages
+    from meetings.web import tokens as token_pages
 
     for module in (auth, main, orgs, roster, meeting_pages, actions, attachments, calendar, types,
-                   campaign_pages, compliance_pages):
+                   campaign_pages, compliance_pages, audit):
         app.register_blueprint(module.bp)
+    app.register_blueprint(token_pages.bp)
+    register_api(app)
     errors.init_app(app)
+
+
+def register_api(app: Flask) -> None:
+    """``/api/v1``: JSON with bearer tokens; its errors are problem details (``api/problems``)."""
+    from meetings import api
+
+    app.register_blueprint(api.bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -38,7 +38,9 @@ def _admin_scope(org_id: int | None) -> Organization:
 def init_app(app: Flask) -> None:
     """Register every command on the app."""
     from meetings.commands import (
+        backup,
         compliance_alerts,
+        create_token,
         import_roster,
         seed_demo,
         seed_scale,
@@ -47,5 +49,6 @@ def init_app(app: Flask) -> None:
     )
 
     for command in (create_user_command, seed_demo.command, seed_scale.command, import_roster.command,
-                    send_mail.command, verify_minutes.command, compliance_alerts.command):
+                    send_mail.command, verify_minutes.command, compliance_alerts.command, *backup.COMMANDS):
         app.cli.add_command(command)
+    app.cli.add_command(create_token.command)

@@ -29,6 +29,7 @@ class DefaultConfig:
     HSTS_SECONDS = 0  # Strict-Transport-Security only where the site is served over HTTPS
     LOGIN_RATE_LIMIT = "10 per minute"  # per address and login
     LOGIN_IP_RATE_LIMIT = "300 per minute"  # per address, whatever the login
+    API_RATE_LIMIT = "600 per minute"  # per access token (per address without one)
     MINUTES_LATE_DAYS = 7
     BASE_URL = "http://127.0.0.1:5000"
     SMTP_URL = None

@@ -10,6 +10,7 @@ from enum import StrEnum
 from meetings.domain.terms import OrgKind, Role, TransferStatus
 from meetings.models import (
     ActionItem,
+    ApiToken,
     Campaign,
     Invitation,
     Meeting,
@@ -46,6 +47,8 @@ class Action(StrEnum):
     VIEW_COMPLIANCE = "compliance.view"  # the dashboard, to-do and alerts of units in scope
     MANAGE_REQUIREMENTS = "requirements.manage"  # edit the requirements (the whole tree's)
     MANAGE_CAMPAIGNS = "campaigns.manage"  # launch, change and close 专项行动 for a subtree
+    MANAGE_TOKEN = "token.manage"  # revoke a personal API token (only its owner)
+    VIEW_AUDIT = "audit.view"  # the 审计日志 of the units in scope (administrators only)
 
 
 # Which role lets its holder do what inside its subtree.
@@ -124,6 +127,8 @@ def can(person: Person | None, action: Action, obj: object) -> bool:
         return _can_on_transfer(person, action, obj)
     if isinstance(obj, Campaign):
         return _can_on_campaign(person, action, obj)
+    if isinstance(obj, ApiToken):  # personal: nobody, not even an administrator, uses another's
+        return action == Action.MANAGE_TOKEN and obj.person_id == person.id
     raise TypeError(f"no policy for {type(obj).__name__}")
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
 from meetings.extensions import db
 from meetings.models import Organization, Person
+from meetings.models.audit import SQLITE_TRIGGERS
 from meetings.services import accounts, orgs, roster
 
 PASSWORD = "correct-horse-battery"
@@ -109,11 +110,20 @@ RELAXED_LIMITS = {"LOGIN_RATE_LIMIT": "10000 per minute", "LOGIN_IP_RATE_LIMIT":
 
 
 def empty_tables() -> None:
-    """Delete every row (TRUNCATE on PostgreSQL, where minutes ↔ revision references form a cycle)."""
+    """Delete every row (TRUNCATE on PostgreSQL, where minutes ↔ revision references form a cycle).
+
+    The audit trail refuses DELETE (its triggers); TRUNCATE fires no row trigger on PostgreSQL,
+    and on SQLite the triggers are dropped and created again inside the one transaction.
+    """
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             names = ", ".join(t.name for t in db.metadata.sorted_tables)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            return
+        conn.exec_driver_sql("BEGIN")  # pysqlite would run the DROP TRIGGER outside a transaction
+        for name in SQLITE_TRIGGERS:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        for ddl in SQLITE_TRIGGERS.values():
+            conn.exec_driver_sql(ddl)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetings.models.base import Base, utcnow
+from meetings.models.person import Person
 
 
 class ApiToken(Base):
@@ -23,3 +24,5 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship()

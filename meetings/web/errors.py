@@ -1,9 +1,13 @@
-"""Error pages in the reader's language; a 500 rolls the session back first."""
+"""Error pages in the reader's language; a 500 rolls the session back first.
+
+Under /api/v1 the answer is a problem+json instead, also for errors no API view saw.
+"""
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from meetings.api import problems
 from meetings.extensions import db
 
 # (title, explanation) per status; other 4xx codes share the 400 text.
@@ -28,6 +32,8 @@ def _page(key, status: int):
 
 def render_http_error(error: HTTPException):
     """Known codes get their own words; others share the 400 text."""
+    if problems.is_api_request():  # e.g. routing's 404/405 under /api/v1, before any blueprint
+        return problems.from_http_error(error)
     return _page(error.code, error.code or 400)
 
 
@@ -38,6 +44,8 @@ def render_csrf_error(error: CSRFError):
 
 def render_server_error(error: Exception):
     """Undo whatever the request half-wrote, then apologise."""
+    if problems.is_api_request():
+        return problems.from_server_error(error)
     db.session.rollback()
     return _page(500, 500)
 

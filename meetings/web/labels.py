@@ -169,6 +169,8 @@ ACTIONS = {
     "minutes.amend": _l("更正会议记录"),
     "attachment.add": _l("上传附件"),
     "attachment.remove": _l("删除附件"),
+    "api_token.issue": _l("创建访问令牌"),
+    "api_token.revoke": _l("撤销访问令牌"),
 }
 
 

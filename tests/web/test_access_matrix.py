@@ -11,7 +11,16 @@ import sqlalchemy as sa
 from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment, utcnow
-from meetings.services import actions, attachments, calendar, links, requirements, responses, roster
+from meetings.services import (
+    actions,
+    api_tokens,
+    attachments,
+    calendar,
+    links,
+    requirements,
+    responses,
+    roster,
+)
 from tests import file_samples
 from tests.campaign_builders import make_campaign
 from tests.meeting_builders import held_meeting_with_final_minutes, make_meeting, type_id
@@ -29,6 +38,8 @@ MATRIX = {
     "auth.logout": ("POST", PUBLIC),
     "main.home": ("GET", SIGNED_IN),
     "auth.change_password": ("GET", SIGNED_IN),
+    "tokens.index": ("GET", SIGNED_IN),
+    "tokens.revoke": ("POST", {"secretary"}),  # the secretary's own token; nobody else's to revoke
     "orgs.tree": ("GET", SIGNED_IN),
     "orgs.show": ("GET", {"admin", "liaison", "secretary", "recorder", "member"}),
     "orgs.create": ("GET", {"admin", "secretary"}),
@@ -101,6 +112,7 @@ MATRIX = {
     "compliance.period": ("GET", {"admin", "liaison", "secretary"}),
     "compliance.requirements_list": ("GET", {"admin", "liaison", "secretary", "other_secretary"}),
     "compliance.change_requirement": ("GET", {"admin"}),
+    "audit.index": ("GET", {"admin"}),
 }
 # Committee roles live above the branch: these take the party committee 党委A as org_id.
 UNIT_ROLE_ENDPOINTS = {"orgs.roles", "orgs.grant_role", "orgs.create_officer"}
@@ -108,6 +120,10 @@ RECORD_ENDPOINTS = {"meetings.attendance_sheet", "meetings.check_in_display", "m
                     "meetings.minutes", "meetings.edit_minutes", "meetings.finalize_minutes",
                     "meetings.minutes_revisions", "meetings.minutes_diff", "meetings.print_minutes",
                     "meetings.year_record"}
+# The API answers bearer tokens, never the session this test signs in with: tests/web/test_api.py
+# walks these × every role (its ACCESS table); listed here so a new API route is not forgotten.
+API_ENDPOINTS = {"api.organizations", "api.organization", "api.meetings", "api.meeting",
+                 "api.meeting_minutes", "api.requirements", "api.compliance", "api.openapi"}
 # Routes whose object is looked up after the permission check: allowed roles may get a 404.
 MAY_BE_MISSING = {"roster.import_preview", "roster.import_confirm"}
 
@@ -125,7 +141,8 @@ def _url_args(world, rule) -> dict:
               "token": "Zm9vYmFyYmF6cXV4cXV1eA", "meeting_id": meeting.id, "invitation_id": leave.id,
               "type_id": type_id("theme_day"), "item_id": world.item.id,
               "attachment_id": world.attachment.id, "campaign_id": world.campaign.id,
-              "requirement_id": world.theme_day_rule.id, "period_key": "2026-05", "fmt": "xlsx"}
+              "requirement_id": world.theme_day_rule.id, "period_key": "2026-05", "fmt": "xlsx",
+              "token_id": world.api_token.id}
     if rule.endpoint in UNIT_ROLE_ENDPOINTS:
         values["org_id"] = world.pc_a.id  # committee roles live above the branch
     if rule.endpoint in RECORD_ENDPOINTS:
@@ -156,6 +173,8 @@ def matrix_world(world, app, tmp_path, monkeypatch):
         world["secretary"], world.meeting, kind=AttachmentKind.PHOTO, filename="合影.png",
         stream=io.BytesIO(file_samples.png()), note=None, now=now)
     world.campaign = make_campaign(world)
+    world.api_token, _ = api_tokens.issue(world["secretary"], world["secretary"], "脚本", read_only=True,
+                                          expires_at=None, now=now)
     world.theme_day_rule = next(r for r in requirements.install_defaults()
                                 if r.meeting_type.code == "theme_day")
     db.session.commit()
@@ -164,7 +183,9 @@ def matrix_world(world, app, tmp_path, monkeypatch):
 
 def test_every_rule_is_in_the_matrix(app):
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
-    assert endpoints == set(MATRIX), "give new routes a row in MATRIX"
+    api = {r.endpoint for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")}
+    assert api == API_ENDPOINTS, "give new API routes a row in test_api.py's ACCESS and here"
+    assert endpoints - API_ENDPOINTS == set(MATRIX), "give new routes a row in MATRIX"
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -17,7 +17,7 @@ from meetings import create_app
 from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment, utcnow
-from meetings.services import actions, attachments, requirements, responses, roster
+from meetings.services import actions, api_tokens, attachments, requirements, responses, roster
 from tests import file_samples
 from tests.builders import make_person
 from tests.builders import roster_xlsx as xlsx
@@ -50,9 +50,11 @@ TOKEN = "Zm9vYmFyYmF6cXV4cXV1eA"
 
 
 def _rules():
-    """The URL rules, read once at collection time from an app that never opens its database."""
+    """The URL rules, read once at collection time from an app that never opens its database.
+
+    Not the API's: it answers bearer tokens, not this signed-in session (tests/web/test_api.py)."""
     app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "collect"})
-    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static" and not r.rule.startswith("/api/")]
 
 
 RULES = _rules()
@@ -196,6 +198,8 @@ def hostile_world(world):
         stream=io.BytesIO(file_samples.png()), note=None, now=now)
     world.campaign = make_campaign(world)
     world.requirement = requirements.install_defaults()[0]
+    world.api_token, _ = api_tokens.issue(world["secretary"], world["secretary"], "脚本", read_only=True,
+                                          expires_at=None, now=now)
     db.session.commit()
     return world
 
@@ -217,6 +221,7 @@ HOSTS = {
     "meetings.finalize_minutes": "meetings.minutes",
     "actions.add": "meetings.show", "actions.cancel": "meetings.show", "actions.reopen": "meetings.show",
     "attachments.upload": "meetings.show", "attachments.delete": "meetings.show",
+    "tokens.revoke": "tokens.index",
 }
 # Names read from request.form directly, for when the host page shows no such button.
 KNOWN_FIELDS = {"roster.set_status": ["status"], "roster.decide_transfer": ["decision"],
@@ -245,7 +250,8 @@ def _url_values(world, endpoint: str) -> dict:
             "attachment_id": world.attachment.id if hasattr(world, "attachment") else MISSING,
             "campaign_id": world.campaign.id if hasattr(world, "campaign") else MISSING,
             "requirement_id": world.requirement.id if hasattr(world, "requirement") else MISSING,
-            "period_key": "2026-05", "fmt": "csv"}
+            "period_key": "2026-05", "fmt": "csv",
+            "token_id": world.api_token.id if hasattr(world, "api_token") else MISSING}
 
 
 def _url(app, world, endpoint: str, **override) -> str:

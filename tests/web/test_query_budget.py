@@ -52,7 +52,7 @@ def pages(d: dict) -> list[str]:
             "/calendar", f"/meetings/{d['meeting']}.ics", "/meeting-types/",
             "/compliance", f"/compliance?org={d['root']}", f"/compliance?org={d['pc']}",
             f"/compliance?org={d['branch']}", f"/compliance?org={d['pc']}&period=2026-Q2&only=missed",
-            "/compliance/absences", "/requirements", "/campaigns"]
+            "/compliance/absences", "/requirements", "/campaigns", "/audit", "/account/tokens"]
 
 
 @pytest.mark.parametrize("login", ["admin", "liaison", "secretary", "member"])

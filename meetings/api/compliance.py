@@ -1,0 +1,87 @@
+"""``/compliance`` and ``/requirements``: the 考核 numbers of a unit, and the rules behind them."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from meetings.api import bp
+from meetings.api.access import allowed, visible
+from meetings.api.auth import caller
+from meetings.api.compliance_shapes import branch, matrix
+from meetings.api.output import json_response
+from meetings.api.params import MAX_ID, Args, listing, page_args
+from meetings.api.problems import ApiProblem
+from meetings.api.shapes import requirement as requirement_shape
+from meetings.domain.periods import Period, PeriodError, parse
+from meetings.domain.scheduling import local_date
+from meetings.domain.terms import OrgKind, PeriodKind
+from meetings.extensions import db
+from meetings.models import MeetingType, Organization, Requirement, utcnow
+from meetings.policy import Action, scope_roots
+from meetings.services import compliance as dashboards
+from meetings.services import compliance_branch
+from meetings.web.compliance.params import FIRST_YEAR
+
+
+@bp.get("/compliance")
+def compliance():
+    """The dashboard of ``org`` (default: the caller's first unit) for ``period`` (default: this year)."""
+    args, now = Args(), utcnow()
+    span = _span(args, local_date(now))
+    type_id = _type_id(args)
+    org_id = args.integer("org", None, 1, MAX_ID, _l("org 须为组织的 id（正整数）。"))
+    args.check()
+    org = _scope(org_id)
+    if org.kind == OrgKind.BRANCH:
+        return json_response(branch(compliance_branch.report(org, span, now, type_id)))
+    return json_response(matrix(dashboards.dashboard(org, span, now, type_id=type_id)))
+
+
+def _span(args: Args, today) -> Period:
+    key = args.text("period")
+    if not key:
+        return Period(PeriodKind.YEAR, today.year)
+    try:
+        span = parse(key)
+    except PeriodError:
+        args.fail("period", _l("考核周期应写作 2026、2026-Q2 或 2026-05。"))
+        return Period(PeriodKind.YEAR, today.year)
+    if span.year < FIRST_YEAR or span.first_day > today:
+        args.fail("period", _l("考核周期须在 %(first)s 年以后，且已经开始。", first=FIRST_YEAR))
+    return span
+
+
+def _type_id(args: Args) -> int | None:
+    code = args.text("type")
+    if not code:
+        return None
+    found = db.session.scalar(sa.select(MeetingType.id).where(MeetingType.code == code))
+    if found is None:
+        args.fail("type", _l("没有代码为“%(code)s”的会议类型。", code=code[:40]))
+    return found
+
+
+def _scope(org_id: int | None) -> Organization:
+    """The unit asked for (404 out of view, 403 without 考核 rights), a group judged in its branch."""
+    if org_id is None:
+        roots = scope_roots(caller(), Action.VIEW_COMPLIANCE)
+        if not roots:
+            raise ApiProblem(403)
+        return roots[0]
+    org = visible(db.session.get(Organization, org_id), Action.VIEW_ORG)
+    allowed(Action.VIEW_COMPLIANCE, org)
+    return org.parent if org.kind == OrgKind.PARTY_GROUP else org
+
+
+@bp.get("/requirements")
+def requirements():
+    """Every version of every requirement (考核要求), for those who see any 考核 numbers."""
+    args = Args()
+    page = page_args(args)
+    args.check()
+    if not scope_roots(caller(), Action.VIEW_COMPLIANCE):
+        raise ApiProblem(403)
+    today = local_date(utcnow())
+    query = sa.select(Requirement).options(joinedload(Requirement.meeting_type))
+    return listing(query, Requirement.id, page, lambda rows: [requirement_shape(r, today) for r in rows])

@@ -1,0 +1,54 @@
+"""Helpers for the API tests: a token for a person, a walk over every page, schema checks."""
+from __future__ import annotations
+
+from functools import cache
+
+from openapi_schema_validator import OAS31Validator
+
+from meetings.api.openapi import document
+from meetings.extensions import db
+from meetings.models import Person, utcnow
+from meetings.services import api_tokens
+
+
+def bearer(person: Person, *, read_only: bool = True, expires_at=None) -> dict:
+    """Headers carrying a new token of ``person`` (committed)."""
+    _, plaintext = api_tokens.issue(person, person, "测试脚本", read_only=read_only, expires_at=expires_at,
+                                    now=utcnow())
+    db.session.commit()
+    return {"Authorization": f"Bearer {plaintext}"}
+
+
+def get_json(client, url: str, headers: dict, status: int = 200) -> dict:
+    response = client.get(url, headers=headers)
+    assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True))
+    return response.get_json(force=True)
+
+
+def walk(client, url: str, headers: dict, schema: str | None = None) -> list[dict]:
+    """Every item of a list, following ``next``; no item may come twice."""
+    items, seen = [], set()
+    while url:
+        page = get_json(client, url, headers)
+        if schema:
+            assert_matches(page, schema)
+        for item in page["items"]:
+            key = item.get("id")
+            assert key not in seen, f"{key} came twice"
+            seen.add(key)
+        items += page["items"]
+        url = page["next"]
+    return items
+
+
+@cache
+def _components() -> dict:
+    return document("http://orglife.test/api/v1")["components"]
+
+
+def assert_matches(body: dict, schema: str) -> None:
+    """``body`` is what the OpenAPI document says ``schema`` is."""
+    validator = OAS31Validator({"$ref": f"#/components/schemas/{schema}", "components": _components()},
+                               format_checker=OAS31Validator.FORMAT_CHECKER)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
+    assert errors == [], errors[:5]
