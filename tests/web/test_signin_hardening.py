@@ -7,7 +7,7 @@ import redis
 
 from meetings import config as cfg
 from meetings import create_app
-from meetings.extensions import limiter
+from meetings.extensions import db, limiter
 from tests.builders import PASSWORD, RELAXED_LIMITS
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
@@ -79,4 +79,6 @@ def test_login_lockout_is_counted_in_redis(app, world, redis_url):
         assert keys, "the limiter kept its counts somewhere other than Redis"
         store.delete(*keys)
     finally:
+        with redis_app.app_context():
+            db.engine.dispose()  # its own pool: close the connections it opened
         limiter.init_app(app)  # the limiter is one object per process: back to the session app
