@@ -9,6 +9,7 @@ from meetings.api import bp
 from meetings.api.access import allowed, visible
 from meetings.api.auth import caller
 from meetings.api.compliance_shapes import branch, matrix
+from meetings.api.filters import type_id as requested_type
 from meetings.api.output import json_response
 from meetings.api.params import MAX_ID, Args, listing, page_args
 from meetings.api.problems import ApiProblem
@@ -17,7 +18,7 @@ from meetings.domain.periods import Period, PeriodError, parse
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import OrgKind, PeriodKind
 from meetings.extensions import db
-from meetings.models import MeetingType, Organization, Requirement, utcnow
+from meetings.models import Organization, Requirement, utcnow
 from meetings.policy import Action, scope_roots
 from meetings.services import compliance as dashboards
 from meetings.services import compliance_branch
@@ -29,7 +30,7 @@ def compliance():
     """The dashboard of ``org`` (default: the caller's first unit) for ``period`` (default: this year)."""
     args, now = Args(), utcnow()
     span = _span(args, local_date(now))
-    type_id = _type_id(args)
+    type_id = requested_type(args)
     org_id = args.integer("org", None, 1, MAX_ID, _l("org 须为组织的 id（正整数）。"))
     args.check()
     org = _scope(org_id)
@@ -50,16 +51,6 @@ def _span(args: Args, today) -> Period:
     if span.year < FIRST_YEAR or span.first_day > today:
         args.fail("period", _l("考核周期须在 %(first)s 年以后，且已经开始。", first=FIRST_YEAR))
     return span
-
-
-def _type_id(args: Args) -> int | None:
-    code = args.text("type")
-    if not code:
-        return None
-    found = db.session.scalar(sa.select(MeetingType.id).where(MeetingType.code == code))
-    if found is None:
-        args.fail("type", _l("没有代码为“%(code)s”的会议类型。", code=code[:40]))
-    return found
 
 
 def _scope(org_id: int | None) -> Organization:

@@ -33,15 +33,20 @@ def _org(args: Args):
     return Meeting.organization_id.in_(subtree)
 
 
-def _type(args: Args):
+def type_id(args: Args) -> int | None:
+    """The meeting type named by ``?type=<code>``; an unknown code is a 422 on ``type``."""
     code = args.text("type")
     if not code:
         return None
     known = db.session.scalar(sa.select(MeetingType.id).where(MeetingType.code == code))
     if known is None:
         args.fail("type", _l("没有代码为“%(code)s”的会议类型。", code=code[:40]))
-        return None
-    return Meeting.types.any(MeetingType.id == known)
+    return known
+
+
+def _type(args: Args):
+    known = type_id(args)
+    return None if known is None else Meeting.types.any(MeetingType.id == known)
 
 
 def _period(args: Args):
