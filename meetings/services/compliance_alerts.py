@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 
 import sqlalchemy as sa
@@ -111,11 +111,8 @@ def _collect_at_risk(notices: dict[int, Notice], now: datetime) -> None:
 
 
 def _collect_overdue(notices: dict[int, Notice], now: datetime) -> None:
-    since = local_date(now).toordinal() - CAMPAIGN_WATCH_DAYS
-    campaigns = db.session.scalars(sa.select(Campaign)).all()
-    for campaign in campaigns:
-        if campaign.deadline.toordinal() < since:
-            continue
+    since = local_date(now) - timedelta(days=CAMPAIGN_WATCH_DAYS)
+    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.deadline >= since)).all():
         for standing in campaigns_query.branch_statuses(campaign, now):
             if standing.status == CampaignStatus.OVERDUE:
                 notices.setdefault(standing.branch.id, Notice()).items.append(

@@ -19,21 +19,11 @@ from meetings.extensions import db
 from meetings.models import CommitteeSeat, MeetingType, Organization, Person
 from meetings.services import scale_bulk
 from meetings.services.scale_data import Branch, Ids, Member, ScaleOptions
-from meetings.services.scale_meetings import plan_year
 from meetings.services.scale_rows import BranchYear, YearRows
 
 QUIET_DAYS = 10  # the generated year stops this long before today …
 DEMO_BRANCH_QUIET_DAYS = 42  # … and earlier in the demo branch, whose recent weeks are hand-made
 DEMO_SEED = 7  # chosen so that branches differ: one lags, most keep up
-
-
-class _UpToCutoff(BranchYear):
-    """The generator's year, without the sessions from the cutoff on (the demo plans those)."""
-
-    def generate(self) -> None:
-        for session in plan_year(self.branch, self.options.year, self.rng, self.habits.keep):
-            if session.starts_at < self.options.cutoff:
-                self._meeting(session)
 
 
 def seed_year(branches: list[Organization], demo_branch: Organization, now: datetime) -> int:
@@ -50,12 +40,9 @@ def seed_year(branches: list[Organization], demo_branch: Organization, now: date
     rows = YearRows()
     for index, branch in enumerate(_as_generator_branches(ordered)):
         branch.index = index
-        _UpToCutoff(branch, demo_options if index == 0 else options, ids, type_ids, rows).generate()
-    writer = scale_bulk.BulkWriter(conn)
-    for name in scale_bulk.YEAR_TABLES:
-        writer.insert(name, getattr(rows, name))
-    if rows.minutes:
-        writer._link_current_revisions(rows.minutes[0]["id"], rows.minutes[-1]["id"])
+        chosen = demo_options if index == 0 else options
+        BranchYear(branch, chosen, ids, type_ids, rows).generate(before=chosen.cutoff)
+    scale_bulk.BulkWriter(conn).write_year_rows(rows)
     scale_bulk.reset_sequences(conn, ("meeting", "invitation", "minutes", "minutes_revision"))
     return len(rows.meeting)
 

@@ -94,13 +94,14 @@ class BulkWriter:
             BranchYear(branch, options, ids, type_ids, rows).generate()
             done += 1
             if len(rows.invitation) >= FLUSH_INVITATIONS:
-                self._write_year_rows(rows)
+                self.write_year_rows(rows)
                 yield done
                 rows, done = YearRows(), 0
-        self._write_year_rows(rows)
+        self.write_year_rows(rows)
         yield done
 
-    def _write_year_rows(self, rows: YearRows) -> None:
+    def write_year_rows(self, rows: YearRows) -> None:
+        """Insert one batch of generated years and link each minutes to its revision."""
         for name in YEAR_TABLES:
             self.insert(name, getattr(rows, name))
         if rows.minutes:

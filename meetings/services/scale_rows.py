@@ -57,9 +57,12 @@ class BranchYear:
         self.habits: Habits = habits(self.rng)
         self.streaks = self._absence_streaks()
 
-    def generate(self) -> None:
+    def generate(self, *, before: datetime | None = None) -> None:
+        """The branch's year; with ``before``, only the sessions that start earlier (the demo
+        plans its own recent weeks)."""
         for session in plan_year(self.branch, self.options.year, self.rng, self.habits.keep):
-            self._meeting(session)
+            if before is None or session.starts_at < before:
+                self._meeting(session)
 
     def _absence_streaks(self) -> dict[int, datetime]:
         """One branch in ten has a member absent from everything for the last 4–7 months (§31)."""
