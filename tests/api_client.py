@@ -52,3 +52,19 @@ def assert_matches(body: dict, schema: str) -> None:
                                format_checker=OAS31Validator.FORMAT_CHECKER)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
     assert errors == [], errors[:5]
+
+
+def send(client, method: str, url: str, headers: dict, body=None, status: int = 200, **extra):
+    """A write with a JSON body; the answer must have ``status`` (the body is shown if not)."""
+    response = client.open(url, method=method, headers={**headers, **extra.pop("more_headers", {})},
+                           json=body, **extra)
+    assert response.status_code == status, (method, url, response.status_code,
+                                            response.get_data(as_text=True)[:800])
+    return response
+
+
+def problem_fields(response) -> set[str]:
+    """The members a 422 names."""
+    body = response.get_json(force=True)
+    assert body["type"].endswith("/validation") and response.mimetype == "application/problem+json"
+    return {e["field"] for e in body["errors"]}

@@ -127,3 +127,12 @@ def empty_tables() -> None:
             conn.execute(table.delete())
         for ddl in SQLITE_TRIGGERS.values():
             conn.exec_driver_sql(ddl)
+
+
+def add_outside_admin(w: World) -> Person:
+    """An administrator of 党委B only: in scope for b1, out of scope for everything of 党委A."""
+    person = make_person(None, "吴管理", login="outside_admin", email="outside_admin@example.org")
+    roster.assign_role(None, person, w.pc_b, Role.ADMIN)
+    w.people["outside_admin"] = person
+    db.session.flush()
+    return person

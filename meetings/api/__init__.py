@@ -16,4 +16,13 @@ bp.after_request(auth.save_last_use)
 limiter.limit(auth.limit, key_func=auth.limit_key)(bp)
 problems.register(bp)
 
-from meetings.api import compliance, meeting_views, openapi, orgs  # noqa: E402,F401  (the routes)
+from meetings.api import (  # noqa: E402,F401  (the routes)
+    compliance,
+    invitations,
+    meeting_views,
+    meeting_writes,
+    openapi,
+    orgs,
+    people,
+    record,
+)

@@ -17,10 +17,12 @@ NO_ORG = _l("没有这个组织，或您无权查看。")
 
 def meeting_filters(args: Args) -> list:
     """Conditions for the filters given (bad values are collected in ``args``)."""
-    return [c for c in (_org(args), _type(args), _period(args), _status(args)) if c is not None]
+    return [c for c in (org_condition(args, Meeting.organization_id), _type(args), _period(args),
+                        _status(args)) if c is not None]
 
 
-def _org(args: Args):
+def org_condition(args: Args, column):
+    """``?org=ID``: ``column`` (an organization id) lies in that unit's subtree."""
     org_id = args.integer("org", None, 1, MAX_ID, _l("org 须为组织的 id（正整数）。"))
     if org_id is None:
         return None
@@ -30,7 +32,7 @@ def _org(args: Args):
         args.fail("org", NO_ORG)
         return None
     subtree = sa.select(Organization.id).where(Organization.in_subtree(org))
-    return Meeting.organization_id.in_(subtree)
+    return column.in_(subtree)
 
 
 def type_id(args: Args) -> int | None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from meetings.api import bp
 from meetings.api.access import allowed, visible
 from meetings.api.auth import caller
+from meetings.api.etags import of_meeting, of_minutes, tagged
 from meetings.api.filters import meeting_filters
 from meetings.api.output import json_response
 from meetings.api.params import Args, listing, page_args
@@ -44,11 +45,17 @@ def _shapes(rows: Sequence[Meeting]) -> list[dict]:
             for m in rows]
 
 
+def shaped(m: Meeting) -> dict:
+    """One meeting as the API shows it to the caller."""
+    return _shapes([m])[0]
+
+
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
-    """One meeting with its attendance summary (404 when the caller may not see it)."""
+    """One meeting with its attendance summary (404 when the caller may not see it); its ETag
+    is what a change must send back in ``If-Match``."""
     found = visible(meetings_query.load_meeting(meeting_id), Action.VIEW_MEETINGS)
-    return json_response(_shapes([found])[0])
+    return tagged(json_response(shaped(found)), of_meeting(found))
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes")
@@ -62,4 +69,5 @@ def meeting_minutes(meeting_id: int):
     if record.state != MinutesState.FINAL and not can(caller(), Action.RECORD_MEETING, found):
         raise ApiProblem(404)
     header = record.current_revision.header or minutes_service.header(found)
-    return json_response(minutes_shape(found, record, header))
+    return tagged(json_response(minutes_shape(found, record, header)),
+                  of_minutes(found.id, record.current_revision.number))

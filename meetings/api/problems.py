@@ -24,8 +24,14 @@ KNOWN = {
     403: ("forbidden", _l("没有权限"), _l("您的账号没有执行此操作的权限。")),
     404: ("not-found", _l("不存在"), _l("请求的资源不存在，或您无权查看。")),
     405: ("method-not-allowed", _l("请求方式不被接受"), _l("这个地址不接受这种请求方式。")),
+    409: ("conflict", _l("与当前状态冲突"), _l("资源当前的状态不允许这个操作。")),
+    412: ("stale", _l("资源已被他人修改"),
+          _l("If-Match 给出的版本已不是最新：请重新读取（GET）后再修改。")),
     413: ("too-large", _l("请求内容太大"), _l("请求内容超过了大小限制。")),
+    415: ("unsupported-media-type", _l("请求体格式不被接受"), _l("请以 application/json 发送请求体。")),
     422: ("validation", _l("参数有误"), _l("请求中的参数无法接受，详见 errors。")),
+    428: ("precondition-required", _l("缺少 If-Match"),
+          _l("修改前请先读取资源，并在 If-Match 请求头中带上它的 ETag，以免覆盖他人的修改。")),
     429: ("too-many-requests", _l("请求过于频繁"), _l("请求次数超过限制，请稍后再试。")),
     500: ("server-error", _l("服务器出错了"), _l("处理请求时出现了问题，未保存任何不完整的数据。")),
 }
@@ -89,7 +95,7 @@ def from_server_error(error: Exception) -> Response:
 
 def register(bp) -> None:
     """The API's handlers; ``web/errors.py`` hands over paths under /api/v1 (routing errors)."""
-    for status in (400, 401, 403, 404, 405, 413, 422, 429):
+    for status in (400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 429):
         bp.register_error_handler(status, from_http_error)
     bp.register_error_handler(HTTPException, from_http_error)
     bp.register_error_handler(500, from_server_error)

@@ -7,7 +7,7 @@ from flask import url_for
 
 from meetings.api.output import beijing, day, utc
 from meetings.domain.markdown import render
-from meetings.models import Meeting, MeetingType, Minutes, Organization, Requirement
+from meetings.models import Invitation, Meeting, MeetingType, Minutes, Organization, Person, Requirement
 
 
 def organization(org: Organization) -> dict:
@@ -67,4 +67,29 @@ def requirement(r: Requirement, today: date) -> dict:
         "needs_final_minutes": r.needs_final_minutes, "effective_from": day(r.effective_from),
         "effective_to": day(r.effective_to), "in_force": r.is_in_force(today), "source": r.source,
         "is_local_rule": r.is_local_rule,
+    }
+
+
+def invitation(i: Invitation, m: Meeting, *, reasons: bool) -> dict:
+    """One invitation; the reasons (请假事由, 缺席原因) only for officers and the invitee."""
+    return {
+        "id": i.id, "meeting_id": m.id, "organization_id": m.organization_id, "person_id": i.person_id,
+        "name": i.display_name, "role": str(i.role), "optional": i.optional, "full_member": i.full_member,
+        "rsvp": str(i.rsvp), "answered_at": utc(i.rsvp_at),
+        "leave_reason": i.leave_reason if reasons else None,
+        "attendance": str(i.attendance) if i.attendance else None,
+        "absence_reason": i.absence_reason if reasons else None,
+        "checked_in_at": utc(i.checked_in_at),
+    }
+
+
+def person(p: Person, *, contacts: bool) -> dict:
+    """A member; login, e-mail, phone and note only for those who see the roster (and oneself)."""
+    return {
+        "id": p.id, "organization_id": p.branch_id, "name": p.name, "category": str(p.category),
+        "status": str(p.status), "party_group_id": p.party_group_id,
+        "joined_party_on": day(p.joined_party_on),
+        "login": p.login if contacts else None, "email": p.email if contacts else None,
+        "phone": p.phone if contacts else None, "note": p.note if contacts else None,
+        "url": url_for("api.person", person_id=p.id, _external=True),
     }

@@ -105,18 +105,26 @@ ACCESS = {  # endpoint: (path, {role: status}); a1's objects, anonymous always 4
                                                 "recorder": 403, "member": 403, "other_secretary": 404,
                                                 "b_member": 404}),
     "api.openapi": ("/openapi.json", dict.fromkeys(ROLES, 200)),
+    "api.invitations": ("/meetings/{held}/invitations", {**dict.fromkeys(ROLES, 200), "other_secretary": 404,
+                                                         "b_member": 404}),
+    "api.people": ("/people", dict.fromkeys(ROLES, 200)),  # at least themselves
+    "api.person": ("/people/{member}", {**dict.fromkeys(ROLES, 200), "other_secretary": 404,
+                                        "b_member": 404}),
 }
 
 
-def test_every_api_route_is_in_the_access_table(app):
-    assert set(ACCESS) == {r.endpoint for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")}
+def test_every_api_read_is_in_the_access_table(app):
+    """(Writes have their own table in test_api_write_access.py.)"""
+    reads = {r.endpoint for r in app.url_map.iter_rules()
+             if r.rule.startswith("/api/v1/") and "GET" in r.methods}
+    assert set(ACCESS) == reads
 
 
 @pytest.mark.parametrize("role", [*ROLES, "anonymous"])
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
 def test_access(client, api_world, endpoint, role):
     path, statuses = ACCESS[endpoint]
-    url = "/api/v1" + path.format(a1=api_world.a1.id, held=api_world.held.id)
+    url = "/api/v1" + path.format(a1=api_world.a1.id, held=api_world.held.id, member=api_world["member"].id)
     headers = {} if role == "anonymous" else bearer(api_world[role])
     response = client.get(url, headers=headers)
     expected = 200 if endpoint == "api.openapi" else statuses.get(role, 401)
