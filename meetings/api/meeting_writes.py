@@ -50,6 +50,8 @@ def update_meeting(meeting_id: int):
     meeting = visible(meetings_query.load_meeting(meeting_id), Action.VIEW_MEETINGS)
     allowed(Action.SCHEDULE_MEETING, meeting)
     require_match(of_meeting(meeting))
+    if meeting.is_cancelled:
+        raise ApiProblem(409, detail=str(_l("会议已取消，不能再修改。")))
     body = Body(json_object(), FIELDS)
     fields = read_fields(body, meeting)
     body.check()

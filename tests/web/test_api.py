@@ -17,11 +17,14 @@ from meetings.models import Invitation, Meeting, Organization, utcnow
 from meetings.policy import Action, can
 from meetings.services import compliance, minutes
 from tests.api_client import assert_matches, bearer, get_json, walk
+from tests.builders import add_outside_admin
 from tests.compliance_builders import add_meeting, install_rules, random_meetings
 from tests.meeting_builders import held_meeting_with_final_minutes, make_started_meeting
 from tests.sql_counter import recorded_statements
 
-ROLES = ["admin", "liaison", "secretary", "recorder", "member", "other_secretary", "b_member"]
+ROLES = ["admin", "outside_admin", "liaison", "secretary", "recorder", "member", "other_secretary",
+         "b_member"]
+OUT_OF_VIEW = dict.fromkeys(["outside_admin", "other_secretary", "b_member"], 404)  # a1's objects
 MAY = datetime(2026, 5, 12, 6, 30, tzinfo=UTC)  # 14:30 Beijing
 
 
@@ -29,6 +32,7 @@ MAY = datetime(2026, 5, 12, 6, 30, tzinfo=UTC)  # 14:30 Beijing
 def api_world(world):
     """Meetings in every branch: a1's held one with final minutes, one with a draft, a group's,
     several in May; a2's (one of which invites a1's member as 列席); b1's."""
+    add_outside_admin(world)
     types = install_rules()
     theme, group = types["theme_day"], types["group_meeting"]
     world.held = held_meeting_with_final_minutes(world)
@@ -92,24 +96,18 @@ def test_each_role_sees_its_scope(client, api_world, login, units):
 
 ACCESS = {  # endpoint: (path, {role: status}); a1's objects, anonymous always 401 but openapi
     "api.organizations": ("/organizations", dict.fromkeys(ROLES, 200)),
-    "api.organization": ("/organizations/{a1}", {**dict.fromkeys(ROLES, 200), "other_secretary": 404,
-                                                 "b_member": 404}),
+    "api.organization": ("/organizations/{a1}", {**dict.fromkeys(ROLES, 200), **OUT_OF_VIEW}),
     "api.meetings": ("/meetings", dict.fromkeys(ROLES, 200)),
-    "api.meeting": ("/meetings/{held}", {**dict.fromkeys(ROLES, 200), "other_secretary": 404,
-                                         "b_member": 404}),
-    "api.meeting_minutes": ("/meetings/{held}/minutes", {**dict.fromkeys(ROLES, 200),
-                                                         "other_secretary": 404, "b_member": 404}),
+    "api.meeting": ("/meetings/{held}", {**dict.fromkeys(ROLES, 200), **OUT_OF_VIEW}),
+    "api.meeting_minutes": ("/meetings/{held}/minutes", {**dict.fromkeys(ROLES, 200), **OUT_OF_VIEW}),
     "api.requirements": ("/requirements", {**dict.fromkeys(ROLES, 200), "recorder": 403, "member": 403,
                                            "b_member": 403}),
     "api.compliance": ("/compliance?org={a1}", {"admin": 200, "liaison": 200, "secretary": 200,
-                                                "recorder": 403, "member": 403, "other_secretary": 404,
-                                                "b_member": 404}),
+                                                "recorder": 403, "member": 403, **OUT_OF_VIEW}),
     "api.openapi": ("/openapi.json", dict.fromkeys(ROLES, 200)),
-    "api.invitations": ("/meetings/{held}/invitations", {**dict.fromkeys(ROLES, 200), "other_secretary": 404,
-                                                         "b_member": 404}),
+    "api.invitations": ("/meetings/{held}/invitations", {**dict.fromkeys(ROLES, 200), **OUT_OF_VIEW}),
     "api.people": ("/people", dict.fromkeys(ROLES, 200)),  # at least themselves
-    "api.person": ("/people/{member}", {**dict.fromkeys(ROLES, 200), "other_secretary": 404,
-                                        "b_member": 404}),
+    "api.person": ("/people/{member}", {**dict.fromkeys(ROLES, 200), **OUT_OF_VIEW}),
 }
 
 
@@ -251,6 +249,7 @@ AS_OF = datetime(2026, 11, 20, 4, tzinfo=UTC)
 
 @pytest.fixture
 def judged(world, monkeypatch):
+    add_outside_admin(world)
     types = install_rules()
     groups = {world.a1.id: [world.g1, world.g2]}
     random_meetings(random.Random(7), [world.a1, world.a2, world.b1], groups, types, 120)
