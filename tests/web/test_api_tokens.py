@@ -145,7 +145,7 @@ def test_a_read_only_token_may_not_write(app, world):
 
 
 def test_posting_to_a_read_route_is_a_405_problem(client, world):
-    response = client.post(MEETINGS, headers=bearer(world["member"]), json={})
+    response = client.post("/api/v1/organizations", headers=bearer(world["member"], read_only=False), json={})
     assert response.status_code == 405
     assert response.content_type == "application/problem+json"
     assert "GET" in response.headers["Allow"]
