@@ -3,7 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "SMTP_URL", "MAIL_FROM")
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "SMTP_URL", "MAIL_FROM",
+            "LOGIN_RATE_LIMIT", "LOGIN_IP_RATE_LIMIT", "API_RATE_LIMIT")
 
 
 class DefaultConfig:
