@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, Organization, Person, utcnow
-from meetings.services import accounts, demo_meetings, orgs, overview, roster
+from meetings.services import accounts, api_tokens, demo_meetings, orgs, overview, roster
 from meetings.services import demo_data as data
 from meetings.services.roster import MemberFields
 
@@ -65,9 +65,24 @@ def seed_demo(password: str = data.DEFAULT_PASSWORD, today: date | None = None,
         if taken:
             raise DemoError(f"login(s) already in use: {', '.join(taken)}")
         root = _Builder(today or date.today(), password).build()
+        _seed_tokens(now)
         result = report(root, created=True, password=password)
     result.meetings = demo_meetings.seed_meetings(root, now)
     return result
+
+
+def _seed_tokens(now: datetime) -> None:
+    """The demo secretary's 访问令牌: a read-only script token in use, and one revoked. Their
+    plaintexts are discarded at once, as on the page: nobody can ever show them again."""
+    secretary = db.session.scalar(sa.select(Person).where(Person.login == "secretary"))
+    if secretary is None:
+        return
+    in_use, _ = api_tokens.issue(None, secretary, "季度通报脚本", read_only=True,
+                                 expires_at=now + timedelta(days=90), now=now - timedelta(days=30))
+    in_use.last_used_at = now - timedelta(hours=20)
+    old, _ = api_tokens.issue(None, secretary, "旧导出脚本", read_only=True, expires_at=None,
+                              now=now - timedelta(days=200))
+    api_tokens.revoke(None, old, now - timedelta(days=40))
 
 
 def find_root() -> Organization | None:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from meetings.domain.terms import OrgKind, PersonCategory, PersonStatus
 from meetings.extensions import db
-from meetings.models import AuditEvent, CommitteeSeat, Organization, Person
+from meetings.models import ApiToken, AuditEvent, CommitteeSeat, Organization, Person
 from tests.builders import empty_tables
 
 PASSWORD = "orglife-demo"
@@ -148,3 +148,12 @@ def test_refuses_when_a_demo_login_is_taken(ctx):
     assert "member" in result.output
     db.session.remove()
     assert count(Organization) == 0
+
+
+def test_the_secretary_has_a_script_token_in_use_and_a_revoked_one(app, seeded, client):
+    assert client.post("/login", data={"login": "secretary", "password": PASSWORD}).status_code == 302
+    page = client.get("/account/tokens").get_data(as_text=True)
+    assert "季度通报脚本" in page and "旧导出脚本" in page and "已撤销" in page
+    assert "olt_" not in page  # their plaintexts were never kept
+    seed(app)
+    assert count(ApiToken) == 2
