@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from meetings.api.body import Body
+from meetings.domain import scheduling
 from meetings.domain.terms import InvitationRole
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingType
@@ -85,7 +86,7 @@ def _web_address(body: Body, default: str | None) -> str | None:
         return default
     value = body.text("online_url", URL_LENGTH)
     value = (value or "").strip()
-    if value and not value.lower().startswith(("https://", "http://")):
+    if value and not scheduling.is_web_address(value):
         body.fail("online_url", _l("线上会议链接应以 https:// 或 http:// 开头。"))
         return default
     return value or None

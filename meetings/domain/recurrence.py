@@ -222,6 +222,8 @@ def _horizon(rule: Rule) -> date:
     """The last day a series may reach: ``MAX_YEARS`` after ``first_date`` (29 Feb → 28 Feb)."""
     start = rule.first_date
     year = start.year + MAX_YEARS
+    if year > date.max.year:
+        return date.max
     return start.replace(year=year, day=min(start.day, calendar.monthrange(year, start.month)[1]))
 
 

@@ -181,11 +181,13 @@ Problem = tuple[str, dict] | None
 
 
 def _name(row: ImportRow, ctx: _Context) -> tuple[str | None, Problem]:
-    name = row.cells["name"]
+    name = people.clean_name(row.cells["name"])
     if not name:
         return None, (N_("请填写姓名。"), {})
     if len(name) > NAME_MAX:
         return None, (N_("姓名不能超过 60 个字。"), {})
+    if people.has_control_characters(name):
+        return None, (N_("包含不可见的控制字符，请删除后重新输入。"), {})
     return name, None
 
 
@@ -258,10 +260,8 @@ def _joined(row: ImportRow, ctx: _Context) -> tuple[date | None, Problem]:
     if value is None:
         return None, (N_("入党日期“%(value)s”无法识别，请写成 2020-07-01、2020/7/1 或 2020年7月1日。"),
                       {"value": text})
-    if value.year < 1921:
-        return None, (N_("入党日期不能早于 1921 年。"), {})
-    if ctx.today is not None and value > ctx.today:
-        return None, (N_("入党日期不能晚于今天。"), {})
+    if problem := people.joined_problem(value, ctx.today):
+        return None, (problem, {})
     return value, None
 
 
@@ -269,6 +269,8 @@ def _note(row: ImportRow, ctx: _Context) -> tuple[str | None, Problem]:
     note = row.cells["note"] or None
     if note and len(note) > NOTE_MAX:
         return None, (N_("备注不能超过 200 个字。"), {})
+    if note and people.has_control_characters(note):
+        return None, (N_("包含不可见的控制字符，请删除后重新输入。"), {})
     return note, None
 
 

@@ -11,11 +11,15 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from meetings.domain.messages import N_, FieldProblem
+from meetings.domain.people import clean_name, has_control_characters
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_DURATION = timedelta(hours=12)
 MAX_AHEAD = timedelta(days=2 * 366)
+# No party branch met before the Party was founded; a year-1 date would not even fit in UTC.
+EARLIEST = datetime(1921, 1, 1, tzinfo=BEIJING)
 TITLE_LENGTH = 200
+WEB_SCHEMES = ("https://", "http://")  # the online link is shown as <a href>: never javascript:
 # 组织生活会 and 民主评议 held January–March may count for the previous year (DESIGN §5).
 LAST_MONTH_FOR_PREVIOUS_YEAR = 3
 
@@ -38,12 +42,18 @@ class Plan:
     late_record: bool = False  # 补录: recording a meeting that was already held
     attributed_year: int | None = None
     branch_has_committee: bool = True
+    online_url: str | None = None
 
 
 def check(plan: Plan, now: datetime) -> list[PlanError]:
     """Every problem with ``plan`` as of ``now``; an empty list means it may be saved."""
     return [*_title_errors(plan), *_time_errors(plan, now), *_people_errors(plan),
-            *_type_errors(plan), *_year_errors(plan)]
+            *_type_errors(plan), *_year_errors(plan), *_link_errors(plan)]
+
+
+def is_web_address(url: str) -> bool:
+    """An http(s) link, the only kind a meeting page may link to."""
+    return url.strip().lower().startswith(WEB_SCHEMES)
 
 
 def local_date(moment: datetime) -> date:
@@ -65,9 +75,11 @@ def allowed_attributed_years(starts_at: datetime) -> tuple[int, ...]:
 
 
 def _title_errors(plan: Plan) -> list[PlanError]:
-    title = plan.title.strip()
+    title = clean_name(plan.title)
     if not title:
         return [PlanError("title", N_("请填写会议主题。"))]
+    if has_control_characters(title):
+        return [PlanError("title", N_("包含不可见的控制字符，请删除后重新输入。"))]
     if len(title) > TITLE_LENGTH:
         return [PlanError("title", N_("会议主题不能超过 %(limit)s 个字。"), {"limit": TITLE_LENGTH})]
     return []
@@ -77,6 +89,8 @@ def _time_errors(plan: Plan, now: datetime) -> list[PlanError]:
     starts, ends = plan.starts_at, plan.ends_at
     if starts.tzinfo is None or ends.tzinfo is None:
         raise ValueError("meeting times must be timezone-aware")
+    if starts < EARLIEST:
+        return [PlanError("starts_at", N_("会议日期不能早于 %(year)s 年。"), {"year": EARLIEST.year})]
     if ends <= starts:
         return [PlanError("ends_at", N_("结束时间必须晚于开始时间。"))]
     errors = []
@@ -109,6 +123,12 @@ def _type_errors(plan: Plan) -> list[PlanError]:
         return [PlanError("type_ids", N_("请选择会议类型。"))]
     if "branch_committee" in plan.type_codes and not plan.branch_has_committee:
         return [PlanError("type_ids", N_("本支部没有设立支部委员会，不能召开支部委员会会议。"))]
+    return []
+
+
+def _link_errors(plan: Plan) -> list[PlanError]:
+    if plan.online_url and plan.online_url.strip() and not is_web_address(plan.online_url):
+        return [PlanError("online_url", N_("线上会议链接应以 https:// 或 http:// 开头。"))]
     return []
 
 

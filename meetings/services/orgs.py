@@ -4,6 +4,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from meetings.domain import people
 from meetings.domain.terms import ALLOWED_CHILDREN, OrgKind
 from meetings.extensions import db
 from meetings.models import Organization, Person, utcnow
@@ -12,6 +13,16 @@ from meetings.services import audit
 
 class TreeError(ValueError):
     """A change that would break the tree's shape; the message is for the user."""
+
+
+def _name(raw: str) -> str:
+    """The name as stored (``people.clean_name``); none visible, or a bidi control, is refused."""
+    name = people.clean_name(raw)
+    if not name:
+        raise TreeError(_l("请填写组织名称。"))
+    if people.has_control_characters(name):
+        raise TreeError(_l("包含不可见的控制字符，请删除后重新输入。"))
+    return name
 
 
 def subtree(root: Organization, *, include_inactive: bool = False) -> list[Organization]:
@@ -58,7 +69,7 @@ def create(actor: Person | None, *, name: str, kind: OrgKind, parent: Organizati
         raise TreeError(_l("该类型的组织不能设在所选上级组织之下。"))
     if parent is not None and not parent.is_active:
         raise TreeError(_l("上级组织已撤销，不能在其下新建组织。"))
-    org = Organization(name=name.strip(), kind=kind, parent=parent)
+    org = Organization(name=_name(name), kind=kind, parent=parent)
     db.session.add(org)
     db.session.flush()
     _set_path(org)
@@ -69,7 +80,7 @@ def create(actor: Person | None, *, name: str, kind: OrgKind, parent: Organizati
 
 def rename(actor: Person, org: Organization, name: str) -> None:
     """Rename a unit; the old name stays in the audit trail."""
-    before, after = audit.changes(org, {"name": name.strip()})
+    before, after = audit.changes(org, {"name": _name(name)})
     if after:
         audit.record(actor, "org.rename", org, organization_id=org.id, before=before, after=after)
 

@@ -1,11 +1,12 @@
 """A branch's roster: members, their standing, party groups, roles, committee seats, transfers."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from meetings.domain import people
 from meetings.domain.terms import (
     CommitteeTitle,
     OrgKind,
@@ -65,10 +66,22 @@ def _check_group(branch: Organization, group_id: int | None) -> None:
         raise RosterError(_l("所选党小组已撤销。"), field="party_group_id")
 
 
+def _named(fields: MemberFields) -> MemberFields:
+    """The fields with the name as stored (``people.clean_name``); refused when nothing visible is
+    left or a bidi control is."""
+    name = people.clean_name(fields.name)
+    if not name:
+        raise RosterError(_l("请填写姓名。"), field="name")
+    if people.has_control_characters(name):
+        raise RosterError(_l("包含不可见的控制字符，请删除后重新输入。"), field="name")
+    return replace(fields, name=name)
+
+
 def add_member(actor: Person | None, branch: Organization, fields: MemberFields) -> Person:
     """Add a person to ``branch``'s roster."""
     if branch.kind != OrgKind.BRANCH:
         raise RosterError(_l("党员只能编入党支部。"))
+    fields = _named(fields)
     if login_taken(fields.login):
         raise RosterError(_l("用户名已被使用。"), field="login")
     _check_group(branch, fields.party_group_id)
@@ -82,6 +95,7 @@ def add_member(actor: Person | None, branch: Organization, fields: MemberFields)
 
 def update_member(actor: Person, person: Person, fields: MemberFields) -> Person:
     """Edit a member's details, standing and party group; the change is audited."""
+    fields = _named(fields)
     if login_taken(fields.login, except_id=person.id):
         raise RosterError(_l("用户名已被使用。"), field="login")
     _check_group(person.branch, fields.party_group_id)

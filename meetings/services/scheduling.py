@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from meetings.domain import scheduling
+from meetings.domain.people import clean_name
 from meetings.domain.terms import InvitationRole, MeetingStatus, PersonCategory, PersonStatus, Rsvp
 from meetings.extensions import db
 from meetings.models import (
@@ -178,7 +179,8 @@ def _check(branch: Organization, fields: MeetingFields, now: datetime, *,
         title=fields.title, starts_at=fields.starts_at, ends_at=fields.ends_at,
         type_codes=[t.code for t in types], invitee_ids=fields.invitee_ids,
         host_id=fields.host_id, recorder_id=fields.recorder_id, late_record=fields.late_record,
-        attributed_year=fields.attributed_year, branch_has_committee=bool(roster.committee(branch)))
+        attributed_year=fields.attributed_year, branch_has_committee=bool(roster.committee(branch)),
+        online_url=fields.online_url)
     # An edit of a meeting that has already begun (or a 补录 record) keeps its past time.
     as_of = min(now, meeting.starts_at) if meeting is not None else now
     errors = [(e.field, _(e.message, **e.params)) for e in scheduling.check(plan, as_of)]
@@ -211,7 +213,7 @@ def _observers(fields: MeetingFields, members: dict[int, Person], errors: list) 
 
 def _apply(meeting: Meeting, fields: MeetingFields, types: list[MeetingType], now: datetime) -> None:
     """Copy the form's values onto the meeting row."""
-    meeting.title = " ".join(fields.title.split())
+    meeting.title = clean_name(fields.title)
     meeting.agenda = fields.agenda or ""
     meeting.starts_at, meeting.ends_at = fields.starts_at, fields.ends_at
     meeting.place = (fields.place or "").strip()

@@ -14,6 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from meetings.domain import scheduling
+from meetings.domain.people import clean_name
 from meetings.domain.recurrence import MAX_OCCURRENCES
 from meetings.web.forms import Form, OwnParseMessage, optional_int
 from meetings.web.labels import options
@@ -29,7 +31,7 @@ TIME_MESSAGE = _l("请输入有效的时间，例如 14:30。")
 
 def web_address(form, field):
     field.data = (field.data or "").strip()
-    if field.data and not field.data.lower().startswith(("https://", "http://")):
+    if field.data and not scheduling.is_web_address(field.data):
         raise ValidationError(_l("线上会议链接应以 https:// 或 http:// 开头。"))
 
 
@@ -60,7 +62,7 @@ class MeetingForm(Form):
     type_ids = CheckboxList(_l("会议类型"), coerce=int,
                             validators=[DataRequired(_l("请选择会议类型。"))])
     campaign_id = CampaignField(_l("所属专项行动"), coerce=optional_int, choices=[], validate_choice=False)
-    title = StringField(_l("会议主题"), validators=[
+    title = StringField(_l("会议主题"), filters=[clean_name], validators=[
         DataRequired(_l("请填写会议主题。")), Length(max=200, message=_l("会议主题不能超过 200 个字。"))])
     agenda = TextAreaField(_l("议程（支持 Markdown）"), validators=[
         Length(max=AGENDA_LENGTH, message=_l("议程不能超过 %(max)d 个字。"))])

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from meetings.domain import recurrence, scheduling
-from meetings.domain.people import is_valid_email, normalize_email
+from meetings.domain.people import clean_name, is_valid_email, normalize_email
 from meetings.domain.terms import InvitationRole, InviteeScope, PersonStatus
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingType, Organization, Person
@@ -137,11 +137,12 @@ def read_guests(text: str | None) -> tuple[list[int], list[tuple[str, str]], lis
             continue
         match = GUEST_LINE.match(line)
         key = normalize_email(match["email"]) if match else line
+        name = clean_name(match["name"]) if match else ""
         person = _find_person(key)
         if person is not None:
             people.append(person.id)
-        elif match and is_valid_email(key or "") and len(match["name"].strip()) <= 60:
-            outside.append((match["name"].strip(), key))
+        elif name and is_valid_email(key or "") and len(name) <= 60:
+            outside.append((name, key))
         else:
             errors.append(_("第 %(n)s 行“%(line)s”：系统中没有这个人；外单位人员请写成“姓名 <邮箱>”。",
                             n=number, line=line[:60]))

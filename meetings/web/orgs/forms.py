@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from meetings.domain.people import clean_name
 from meetings.domain.terms import Role
 from meetings.web.forms import Form
 from meetings.web.labels import choices
@@ -15,12 +16,12 @@ NAME_RULES = [DataRequired(_l("请填写组织名称。")), Length(max=120, mess
 
 
 class CreateOrgForm(Form):
-    name = StringField(_l("名称"), validators=NAME_RULES)
+    name = StringField(_l("名称"), filters=[clean_name], validators=NAME_RULES)
     kind = SelectField(_l("类型"), validators=[DataRequired(_l("请选择组织类型。"))])
 
 
 class EditOrgForm(Form):
-    name = StringField(_l("名称"), validators=NAME_RULES)
+    name = StringField(_l("名称"), filters=[clean_name], validators=NAME_RULES)
     parent_id = SelectField(_l("上级组织"), coerce=int)
 
 
@@ -34,8 +35,8 @@ class GrantRoleForm(Form):
 class OfficerForm(Form):
     """Open an account for committee staff who belong to no branch here (工委干部、联络员)."""
 
-    name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名。")),
-                                              Length(max=60, message=_l("姓名不能超过 60 个字。"))])
+    name = StringField(_l("姓名"), filters=[clean_name], validators=[
+        DataRequired(_l("请填写姓名。")), Length(max=60, message=_l("姓名不能超过 60 个字。"))])
     login = StringField(_l("用户名"), validators=[DataRequired(_l("请填写用户名。")), login_check])
     email = StringField(_l("邮箱"), validators=[email_check])
     password = PasswordField(_l("初始密码"), validators=[

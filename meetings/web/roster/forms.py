@@ -1,10 +1,13 @@
 """Forms for a member's details, transfers, roles and committee seats."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from meetings.domain import people
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import CommitteeTitle, PersonCategory, PersonStatus, Role
+from meetings.models import utcnow
 from meetings.web.forms import Form
 from meetings.web.labels import choices
 
@@ -21,6 +24,11 @@ def email_check(form, field):
         raise ValidationError(_l("邮箱地址格式不正确。"))
 
 
+def joined_check(form, field):
+    if field.data and (problem := people.joined_problem(field.data, local_date(utcnow()))):
+        raise ValidationError(_(problem))
+
+
 def login_check(form, field):
     field.data = (field.data or "").strip() or None
     if field.data and not people.is_valid_login(field.data):
@@ -28,14 +36,14 @@ def login_check(form, field):
 
 
 class MemberForm(Form):
-    name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名。")),
-                                              Length(max=60, message=_l("姓名不能超过 60 个字。"))])
+    name = StringField(_l("姓名"), filters=[people.clean_name], validators=[
+        DataRequired(_l("请填写姓名。")), Length(max=60, message=_l("姓名不能超过 60 个字。"))])
     category = SelectField(_l("类别"), choices=choices(PersonCategory))
     status = SelectField(_l("状态"), choices=choices(PersonStatus))
     party_group_id = SelectField(_l("党小组"), coerce=lambda v: int(v) if v else None)
     phone = StringField(_l("手机"), validators=[phone_check])
     email = StringField(_l("邮箱"), validators=[email_check])
-    joined_party_on = DateField(_l("入党日期"), validators=[Optional()])
+    joined_party_on = DateField(_l("入党日期"), validators=[Optional(), joined_check])
     login = StringField(_l("用户名"), validators=[login_check])
     password = PasswordField(_l("设置新密码"), validators=[
         Optional(), Length(min=10, max=128, message=_l("密码长度应为 10 到 128 个字符。"))])
