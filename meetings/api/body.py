@@ -68,10 +68,10 @@ class Body:
 
     def integer(self, name: str, *, default: int | None = None, low: int = 1,
                 high: int = MAX_ID) -> int | None:
-        value = self.data.get(name, default)
+        value = _whole(self.data.get(name, default))
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        if not _is_int(value) or not low <= value <= high:
             self.fail(name, _l("须为 %(low)s 到 %(high)s 之间的整数。", low=low, high=high))
             return default
         return value
@@ -82,8 +82,8 @@ class Body:
             if required:
                 self.fail(name, _l("必填。"))
             return list(default or [])
-        if not isinstance(value, list) or not all(
-                isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_ID for v in value):
+        value = [_whole(v) for v in value] if isinstance(value, list) else None
+        if value is None or not all(_is_int(v) and 1 <= v <= MAX_ID for v in value):
             self.fail(name, _l("须为 id（正整数）的数组。"))
             return list(default or [])
         return list(dict.fromkeys(value))
@@ -106,7 +106,8 @@ class Body:
             return default
         parsed = _instant(value)
         if parsed is None:
-            self.fail(name, _l("须为带时区的 ISO 8601 时间，例如 2026-07-01T14:30:00+08:00。"))
+            self.fail(name, _l("须为 1900 至 9998 年间带时区的 ISO 8601 时间，"
+                               "例如 2026-07-01T14:30:00+08:00。"))
             return default
         return parsed
 
@@ -135,6 +136,17 @@ class Body:
     def check(self) -> None:
         if self.errors:
             raise invalid(self.errors)
+
+
+def _whole(value):
+    """JSON has one number type: ``5847.0`` is the integer 5847."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # true is no id
 
 
 def _instant(value) -> datetime | None:

@@ -11,7 +11,7 @@ from meetings.api import bp
 from meetings.api.openapi_schemas import SCHEMAS, ref
 from meetings.api.openapi_writes import REQUESTS, RESOURCES
 from meetings.api.output import json_response
-from meetings.api.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from meetings.api.params import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE
 from meetings.api.problems import MEDIA_TYPE, TYPE_BASE
 from meetings.domain.terms import MeetingStatus
 
@@ -26,7 +26,7 @@ def _param(name: str, where: str, schema: dict, description: str, required: bool
 PAGING = [
     _param("per_page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                  "default": DEFAULT_PER_PAGE}, "items per page"),
-    _param("after", "query", {"type": "integer", "minimum": 0},
+    _param("after", "query", {"type": "integer", "minimum": 0, "maximum": MAX_ID},
            "continue after this id (take `next` rather than building it)"),
 ]
 PERIOD = {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$", "examples": ["2026-Q2"]}
@@ -36,7 +36,8 @@ ERRORS = {"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404":
           "500": "ServerError"}
 COMMON_ERRORS = ("400", "401", "403", "404", "405", "429", "500")
 WRITE_ERRORS = ("413", "415", "422")
-ORG = _param("org", "query", {"type": "integer", "minimum": 1}, "only this unit and the units under it")
+ORG = _param("org", "query", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+             "only this unit and the units under it")
 IF_MATCH = _param("If-Match", "header", {"type": "string"}, "the ETag of the version read", required=True)
 
 
@@ -101,7 +102,7 @@ def _write(method: str, summary: str, schema: str, params: list, body: str, *, s
 
 
 def _id(name: str) -> dict:
-    return _param(name, "path", {"type": "integer", "minimum": 1}, "id")
+    return _param(name, "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "id")
 
 
 MEETING_ID = [_id("meeting_id")]
@@ -146,7 +147,8 @@ PATHS = {
     "/requirements": _get("listRequirements: every version of every requirement", "RequirementPage",
                           PAGING, invalid=True),
     "/compliance": _get("getCompliance: the dashboard's numbers for one unit and period", "Compliance", [
-        _param("org", "query", {"type": "integer", "minimum": 1}, "the unit (default: the caller's first)"),
+        _param("org", "query", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+               "the unit (default: the caller's first)"),
         _param("period", "query", PERIOD, "default: this year"),
         _param("type", "query", {"type": "string"}, "only this meeting type (code)")], invalid=True),
     "/openapi.json": _get("getOpenApi: this document", "OpenApiDocument", public=True),

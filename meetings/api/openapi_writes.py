@@ -39,7 +39,8 @@ def optional(properties: dict, *, required: tuple = ()) -> dict:
 
 MEETING_MEMBERS = {
     "title": text(TITLE_LENGTH, min_length=1), "starts_at": INSTANT, "ends_at": INSTANT,
-    "types": {"type": "array", "minItems": 1, "items": text(40), "description": "type codes, e.g. theme_day"},
+    "types": {"type": "array", "minItems": 1, "items": text(40, min_length=1),
+              "description": "type codes, e.g. theme_day"},
     "invitee_ids": {**IDS, "description": "people of the branch to invite (GET /people?org=)"},
     "observer_ids": {**IDS, "description": "列席: people from elsewhere in the tree"},
     "agenda": text(AGENDA_LENGTH, "Markdown"), "place": text(PLACE_LENGTH),

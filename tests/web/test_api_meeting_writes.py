@@ -205,3 +205,13 @@ def test_only_invitees_answer_and_only_while_answers_are_open(client, world, pla
     planned.status = MeetingStatus.CANCELLED
     db.session.commit()
     send(client, "PUT", f"{base}/rsvp", writer(world, "member"), {"answer": "attending"}, 409)
+
+
+def test_whole_numbers_written_as_decimals_are_ids_but_true_is_not(client, world):
+    body = plan(world, host_id=float(world["secretary"].id),
+                invitee_ids=[float(i) for i in branch_member_ids(world.a1)])
+    created = send(client, "POST", f"{API}/meetings", writer(world), body, 201).get_json()
+    assert db.session.get(Meeting, created["id"]).host_id == world["secretary"].id
+    refused = send(client, "POST", f"{API}/meetings", writer(world),
+                   plan(world, host_id=True, campaign_id=1.5), 422)
+    assert problem_fields(refused) == {"host_id", "campaign_id"}
