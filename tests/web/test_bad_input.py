@@ -604,7 +604,7 @@ def test_oversized_upload_is_413_in_chinese(app, client, auth, world, monkeypatc
     response = client.post(f"/branches/{world.a1.id}/import", data=body,
                            content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 413
-    assert "文件太大" in response.get_data(as_text=True)
+    assert "提交的内容太大" in response.get_data(as_text=True)
     assert counts() == before
 
 

@@ -119,7 +119,7 @@ def test_a_body_over_the_limit_is_413_in_chinese_and_writes_nothing(app, client,
     body = f"{field}=".encode() + b"x" * (64 * 1024)
     response = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
-    assert "文件太大" in response.get_data(as_text=True)
+    assert "提交的内容太大" in response.get_data(as_text=True)
     assert counts() == before
 
 
