@@ -2,6 +2,7 @@
 import pytest
 
 from meetings.extensions import db
+from meetings.services import meeting_types, requirements
 from tests.attachment_client import upcoming_meeting
 from tests.meeting_builders import make_started_meeting
 
@@ -12,6 +13,16 @@ def upload_folder(app, tmp_path, monkeypatch):
     folder = tmp_path / "uploads"
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
     return folder
+
+
+@pytest.fixture
+def catalogs_and_import_folder(app, world, tmp_path, monkeypatch):
+    """The world with the default meeting types and requirements, and its own import folder."""
+    monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path))
+    meeting_types.install_defaults()
+    requirements.install_defaults()
+    db.session.commit()
+    return world
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from meetings.extensions import db
 from meetings.models import Person
-from meetings.services import meeting_types, requirements
 from tests.hostile_builders import meeting_form
 from tests.meeting_builders import make_meeting
 
@@ -23,11 +22,8 @@ CLAIMS = "一二三四五六七八九十" * 10_000  # 100,000 characters
 
 
 @pytest.fixture(autouse=True)
-def _setup(app, world, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path))
-    meeting_types.install_defaults()
-    requirements.install_defaults()
-    db.session.commit()
+def _setup(catalogs_and_import_folder):
+    """Meeting types and requirements installed; roster uploads in a folder of the test's own."""
 
 
 def counts() -> dict:

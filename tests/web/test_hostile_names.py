@@ -18,7 +18,7 @@ import vobject
 from meetings.domain.scheduling import local_date
 from meetings.extensions import db
 from meetings.models import Meeting, Organization, Person, utcnow
-from meetings.services import calendar, meeting_types, orgs, requirements, roster, scheduling
+from meetings.services import calendar, orgs, roster, scheduling
 from tests import ical_checks
 from tests.builders import roster_xlsx
 from tests.html_audit import parse, shown
@@ -42,11 +42,8 @@ BIDI = {"rlo": "\u202e三张", "rli": "张三\u2067", "lre": "\u202a张三"}
 
 
 @pytest.fixture(autouse=True)
-def _setup(app, world, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path))
-    meeting_types.install_defaults()
-    requirements.install_defaults()
-    db.session.commit()
+def _setup(catalogs_and_import_folder):
+    """Meeting types and requirements installed; roster uploads in a folder of the test's own."""
 
 
 def people_named(name: str) -> list[Person]:
