@@ -22,7 +22,7 @@ from meetings.domain.terms import (
 from meetings.extensions import db
 from meetings.models import Invitation, Meeting, Minutes, Person
 from meetings.policy import Action, can
-from meetings.services import audit, roster
+from meetings.services import audit, locks, roster
 
 REASON_LENGTH = 500
 
@@ -192,9 +192,8 @@ def refresh_summary(meeting: Meeting) -> None:
 
 
 def _lock(meeting: Meeting) -> None:
-    """Serialize writers of one meeting's attendance (PostgreSQL row lock; SQLite locks the file
-    on the first write), then read the invitations fresh."""
-    db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    """Serialize writers of one meeting's attendance, then read the invitations fresh."""
+    locks.lock_meeting(meeting.id)
     db.session.scalars(sa.select(Invitation).where(Invitation.meeting_id == meeting.id)
                        .execution_options(populate_existing=True)).all()
 

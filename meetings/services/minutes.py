@@ -16,7 +16,7 @@ from meetings.domain.terms import MinutesState
 from meetings.extensions import db
 from meetings.models import Meeting, Minutes, MinutesRevision, Person
 from meetings.policy import Action, can
-from meetings.services import attendance, audit
+from meetings.services import attendance, audit, locks
 
 REASON_LENGTH = 500
 
@@ -52,6 +52,15 @@ def for_meeting(meeting: Meeting) -> Minutes | None:
         selectinload(Minutes.current_revision)))
 
 
+def _for_writing(meeting: Meeting) -> Minutes | None:
+    """The minutes as the last writer committed them, with other writers held off until we
+    commit: two saves from the same revision cannot both add the next one."""
+    locks.lock_meeting(meeting.id)
+    return db.session.scalar(sa.select(Minutes).where(Minutes.meeting_id == meeting.id).options(
+        selectinload(Minutes.revisions), selectinload(Minutes.current_revision))
+        .execution_options(populate_existing=True))
+
+
 def draft(meeting: Meeting, minutes: Minutes | None) -> Draft:
     """The current text, or the first non-empty template of the meeting's types."""
     if minutes is not None and minutes.current_revision is not None:
@@ -85,7 +94,7 @@ def save_draft(actor: Person, meeting: Meeting, text: str, base: int,
     """Save the text as the next revision; None when nothing changed. Raises StaleMinutes when
     someone saved since revision ``base`` was loaded."""
     _require(actor, Action.RECORD_MEETING, meeting)
-    minutes = for_meeting(meeting)
+    minutes = _for_writing(meeting)
     if minutes is not None and minutes.state == MinutesState.FINAL:
         raise MinutesError(_("会议记录已定稿，修改需由书记填写原因后作为更正保存。"))
     text = _checked(text)
@@ -102,7 +111,7 @@ def save_draft(actor: Person, meeting: Meeting, text: str, base: int,
 def finalize(actor: Person, meeting: Meeting, now: datetime) -> MinutesRevision:
     """定稿: the current text becomes the first link of the chain; 补录 when past the deadline."""
     _require(actor, Action.FINALIZE_MINUTES, meeting)
-    minutes = for_meeting(meeting)
+    minutes = _for_writing(meeting)
     if meeting.attendance_recorded_at is None:
         raise MinutesError(_("请先登记出勤情况，再定稿会议记录。"))
     if minutes is None or minutes.current_revision is None:
@@ -123,7 +132,7 @@ def amend(actor: Person, meeting: Meeting, text: str, reason: str, base: int,
           now: datetime) -> MinutesRevision:
     """更正 final minutes: a new final revision with the reason, chained to the last one."""
     _require(actor, Action.FINALIZE_MINUTES, meeting)
-    minutes = for_meeting(meeting)
+    minutes = _for_writing(meeting)
     if minutes is None or minutes.state != MinutesState.FINAL:
         raise MinutesError(_("会议记录尚未定稿，直接保存修改即可。"))
     reason = " ".join((reason or "").split())

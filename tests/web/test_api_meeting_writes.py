@@ -1,5 +1,6 @@
 """/api/v1 writes on meetings: schedule, change (If-Match), cancel, answer, decide leave —
 the same services as the pages, refusals as problems, and nothing half-written."""
+import threading
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 from meetings.domain.terms import MeetingStatus, Rsvp
 from meetings.extensions import db
 from meetings.models import AuditEvent, Invitation, Meeting, OutboxMessage, utcnow
+from meetings.services import scheduling
 from tests.api_client import assert_matches, bearer, get_json, problem_fields, send
 from tests.attachment_client import upcoming_meeting
 from tests.meeting_builders import branch_member_ids, held_meeting_with_final_minutes, type_id
@@ -215,3 +217,32 @@ def test_whole_numbers_written_as_decimals_are_ids_but_true_is_not(client, world
     refused = send(client, "POST", f"{API}/meetings", writer(world),
                    plan(world, host_id=True, campaign_id=1.5), 422)
     assert problem_fields(refused) == {"host_id", "campaign_id"}
+
+
+def test_two_changes_from_the_same_reading_at_once_one_wins_one_is_told(app, client, world, planned,
+                                                                         monkeypatch):
+    """Both pass the If-Match check before either writes: the row's version decides (412)."""
+    url, headers = f"{API}/meetings/{planned.id}", writer(world)
+    etag = client.get(url, headers=headers).headers["ETag"]
+    both_checked = threading.Barrier(2, timeout=10)
+    original = scheduling.update_meeting
+
+    def after_the_check(*args, **kwargs):
+        both_checked.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(scheduling, "update_meeting", after_the_check)
+    statuses = []
+
+    def change(place: str) -> None:
+        response = app.test_client().patch(url, json={"place": place}, headers={**headers, "If-Match": etag})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=change, args=(place,)) for place in ("一楼", "二楼")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [200, 412]
+    db.session.expire_all()
+    assert db.session.get(Meeting, planned.id).place in ("一楼", "二楼")

@@ -1,5 +1,7 @@
 """/api/v1 writes on the record and the roster: attendance marks that name what they replace,
 draft minutes on the revision read, and members added and changed by their branch's officers."""
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -182,3 +184,35 @@ def test_bad_member_details_are_refused(client, world, change, fields):
 def test_who_may_add_to_a_branch_roster(client, world, login, status):
     send(client, "POST", f"{API}/people", writer(world, login),
          {"organization_id": world.a1.id, "name": "新同志"}, status)
+
+
+@pytest.mark.parametrize("drafts_before", [0, 1])
+def test_two_drafts_from_the_same_reading_at_once_one_is_saved_one_is_told(app, client, world, started,
+                                                                           monkeypatch, drafts_before):
+    """Both passed the If-Match check before either wrote: one revision is added, the other 412."""
+    url, headers = f"{API}/meetings/{started.id}/minutes", writer(world, "recorder")
+    client.get(f"{API}/meetings/{started.id}", headers=headers)  # the token's "last used" is written now,
+    read = {}  # not by both threads while one waits at the barrier
+    if drafts_before:
+        read = {"If-Match": send(client, "PUT", url, headers, {"body": "初稿"}).headers["ETag"]}
+    both_checked = threading.Barrier(2, timeout=10)
+    original = minutes.save_draft
+
+    def after_the_check(*args, **kwargs):
+        both_checked.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(minutes, "save_draft", after_the_check)
+    statuses = []
+
+    def save(text: str) -> None:
+        response = app.test_client().put(url, json={"body": text}, headers={**headers, **read})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=save, args=(text,)) for text in ("甲的记录", "乙的记录")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [200, 412]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MinutesRevision)) == drafts_before + 1
