@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from meetings.api.body import Body
 from meetings.domain import scheduling
+from meetings.domain.people import has_control_characters
 from meetings.domain.terms import InvitationRole
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingType
@@ -69,8 +70,8 @@ def _type_ids(body: Body, *, required: bool, default: list[int] | None) -> list[
         if required:
             body.fail("types", _l("必填。"))
         return list(default or [])
-    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and len(c) <= 40
-                                                           for c in codes):
+    if not isinstance(codes, list) or not codes or not all(
+            isinstance(c, str) and len(c) <= 40 and not has_control_characters(c) for c in codes):
         body.fail("types", _l("须为会议类型代码的数组，例如 [\"theme_day\"]。"))
         return list(default or [])
     known = dict(db.session.execute(sa.select(MeetingType.code, MeetingType.id).where(

@@ -83,3 +83,27 @@ def test_server_error_rolls_back_and_shows_chinese_page(app, world):
         assert db.session.scalar(sa.select(Person).where(Person.name == "半途写入")) is None
         db.session.remove()  # give the connection back before the pool goes
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["/compliance?type=%00", "/audit?action=x%00y", "/audit?who%00=1",
+                                 "/compliance/absences?org=1%00", "/calendar/abc%00def.ics",
+                                 "/rsvp/%00"])
+def test_a_nul_byte_in_a_url_is_a_400_not_a_database_error(client, auth, world, url):
+    """PostgreSQL refuses NUL in any text it compares: the request stops before a query."""
+    auth.login("admin")
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "请求有误" in response.get_data(as_text=True)
+
+
+def test_a_nul_byte_in_the_api_is_a_problem(client, world):
+    from tests.api_client import bearer
+
+    headers = bearer(world["admin"], read_only=False)
+    response = client.get("/api/v1/meetings?type=%00", headers=headers)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    body = {"organization_id": world.a1.id, "title": "x", "types": ["\u0000"], "invitee_ids": [],
+            "starts_at": "2030-01-01T10:00:00+08:00", "ends_at": "2030-01-01T11:00:00+08:00"}
+    response = client.post("/api/v1/meetings", json=body, headers=headers)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.get_json()["errors"]} >= {"types"}
