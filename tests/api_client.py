@@ -1,6 +1,7 @@
 """Helpers for the API tests: a token for a person, a walk over every page, schema checks."""
 from __future__ import annotations
 
+import threading
 from functools import cache
 
 from openapi_schema_validator import OAS31Validator
@@ -68,3 +69,28 @@ def problem_fields(response) -> set[str]:
     body = response.get_json(force=True)
     assert body["type"].endswith("/validation") and response.mimetype == "application/problem+json"
     return {e["field"] for e in body["errors"]}
+
+
+def at_once(app, monkeypatch, module, service: str, requests: list) -> list[int]:
+    """Send ``requests`` (method, url, json, headers) from two threads that both get past the
+    view's own checks before either enters ``module.service``: the race a lock must settle.
+    Returns the statuses in arrival order."""
+    both_checked = threading.Barrier(len(requests), timeout=10)
+    original = getattr(module, service)
+
+    def after_the_check(*args, **kwargs):
+        both_checked.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, service, after_the_check)
+    statuses = []
+
+    def send_one(method: str, url: str, body, headers: dict) -> None:
+        statuses.append(app.test_client().open(url, method=method, json=body, headers=headers).status_code)
+
+    threads = [threading.Thread(target=send_one, args=request) for request in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return statuses

@@ -1,6 +1,5 @@
 """/api/v1 writes on meetings: schedule, change (If-Match), cancel, answer, decide leave —
 the same services as the pages, refusals as problems, and nothing half-written."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from meetings.domain.terms import MeetingStatus, Rsvp
 from meetings.extensions import db
 from meetings.models import AuditEvent, Invitation, Meeting, OutboxMessage, utcnow
 from meetings.services import scheduling
-from tests.api_client import assert_matches, bearer, get_json, problem_fields, send
+from tests.api_client import assert_matches, at_once, bearer, get_json, problem_fields, send
 from tests.attachment_client import upcoming_meeting
 from tests.meeting_builders import branch_member_ids, held_meeting_with_final_minutes, type_id
 
@@ -223,26 +222,9 @@ def test_two_changes_from_the_same_reading_at_once_one_wins_one_is_told(app, cli
                                                                          monkeypatch):
     """Both pass the If-Match check before either writes: the row's version decides (412)."""
     url, headers = f"{API}/meetings/{planned.id}", writer(world)
-    etag = client.get(url, headers=headers).headers["ETag"]
-    both_checked = threading.Barrier(2, timeout=10)
-    original = scheduling.update_meeting
-
-    def after_the_check(*args, **kwargs):
-        both_checked.wait()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(scheduling, "update_meeting", after_the_check)
-    statuses = []
-
-    def change(place: str) -> None:
-        response = app.test_client().patch(url, json={"place": place}, headers={**headers, "If-Match": etag})
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=change, args=(place,)) for place in ("一楼", "二楼")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    read = {**headers, "If-Match": client.get(url, headers=headers).headers["ETag"]}
+    statuses = at_once(app, monkeypatch, scheduling, "update_meeting",
+                       [("PATCH", url, {"place": place}, read) for place in ("一楼", "二楼")])
     assert sorted(statuses) == [200, 412]
     db.session.expire_all()
     assert db.session.get(Meeting, planned.id).place in ("一楼", "二楼")

@@ -1,7 +1,5 @@
 """/api/v1 writes on the record and the roster: attendance marks that name what they replace,
 draft minutes on the revision read, and members added and changed by their branch's officers."""
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -11,7 +9,7 @@ from meetings.extensions import db
 from meetings.models import Invitation, Meeting, MinutesRevision, Person
 from meetings.policy import Action, can
 from meetings.services import attendance, minutes, visibility
-from tests.api_client import assert_matches, bearer, get_json, problem_fields, send, walk
+from tests.api_client import assert_matches, at_once, bearer, get_json, problem_fields, send, walk
 from tests.meeting_builders import held_meeting_with_final_minutes, make_started_meeting
 
 API = "/api/v1"
@@ -192,27 +190,10 @@ def test_two_drafts_from_the_same_reading_at_once_one_is_saved_one_is_told(app, 
     """Both passed the If-Match check before either wrote: one revision is added, the other 412."""
     url, headers = f"{API}/meetings/{started.id}/minutes", writer(world, "recorder")
     client.get(f"{API}/meetings/{started.id}", headers=headers)  # the token's "last used" is written now,
-    read = {}  # not by both threads while one waits at the barrier
+    read = dict(headers)  # not by both threads while one waits at the barrier
     if drafts_before:
-        read = {"If-Match": send(client, "PUT", url, headers, {"body": "初稿"}).headers["ETag"]}
-    both_checked = threading.Barrier(2, timeout=10)
-    original = minutes.save_draft
-
-    def after_the_check(*args, **kwargs):
-        both_checked.wait()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(minutes, "save_draft", after_the_check)
-    statuses = []
-
-    def save(text: str) -> None:
-        response = app.test_client().put(url, json={"body": text}, headers={**headers, **read})
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=save, args=(text,)) for text in ("甲的记录", "乙的记录")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+        read["If-Match"] = send(client, "PUT", url, headers, {"body": "初稿"}).headers["ETag"]
+    statuses = at_once(app, monkeypatch, minutes, "save_draft",
+                       [("PUT", url, {"body": text}, read) for text in ("甲的记录", "乙的记录")])
     assert sorted(statuses) == [200, 412]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MinutesRevision)) == drafts_before + 1
