@@ -18,7 +18,7 @@ from meetings.api.meeting_fields import FIELDS, read_fields
 from meetings.api.meeting_views import shaped
 from meetings.api.output import json_response
 from meetings.api.problems import ApiProblem, invalid
-from meetings.domain.terms import OrgKind
+from meetings.domain.terms import MeetingStatus, OrgKind
 from meetings.extensions import db
 from meetings.models import Meeting, Organization, utcnow
 from meetings.policy import Action, can
@@ -68,7 +68,7 @@ def cancel_meeting(meeting_id: int):
     body = Body(json_object(), frozenset({"reason"}))
     reason = body.text("reason", scheduling.REASON_LENGTH, required=True)
     body.check()
-    if meeting.is_cancelled or meeting.status.value == "held":
+    if meeting.is_cancelled or meeting.status == MeetingStatus.HELD:
         raise ApiProblem(409, detail=_state_conflict(meeting))
     _saved(lambda: scheduling.cancel_meeting(caller(), meeting, reason, utcnow()))
     return tagged(json_response(shaped(meeting)), of_meeting(meeting))

@@ -39,7 +39,8 @@ def record_attendance(meeting_id: int):
     body = Body(json_object(), frozenset({"marks"}))
     marks = _marks(body, meeting)
     body.check()
-    stale = [m.invitation_id for m in marks if _current(meeting, m.invitation_id) != m.shown]
+    current = {i.id: i.attendance for i in meeting.invitations}
+    stale = [m.invitation_id for m in marks if current[m.invitation_id] != m.shown]
     if stale:
         raise ApiProblem(412, detail=str(_l("这些出勤记录已被他人修改，请重新读取：%(ids)s。",
                                              ids=", ".join(map(str, stale)))), stale=stale)
@@ -59,10 +60,6 @@ def _recordable(meeting_id: int) -> Meeting:
     meeting = visible(meetings_query.load_meeting(meeting_id), Action.VIEW_MEETINGS)
     allowed(Action.RECORD_MEETING, meeting)
     return meeting
-
-
-def _current(meeting: Meeting, invitation_id: int) -> Attendance | None:
-    return next(i.attendance for i in meeting.invitations if i.id == invitation_id)
 
 
 def _marks(body: Body, meeting: Meeting) -> list[attendance.Mark]:
