@@ -1,19 +1,36 @@
 """Fixtures: app on SQLite (or TEST_DATABASE_URL), clean tables per test, a signed-in client."""
 import os
+from datetime import datetime
 
 import pytest
 from flask.testing import FlaskClient
 
+from meetings import clock as site_clock
 from meetings import create_app
 from meetings.extensions import db
 from tests.builders import PASSWORD, RELAXED_LIMITS, empty_tables, make_world
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+# The instant every test runs at, whatever the wall clock says: a Wednesday morning in
+# Beijing. CI also runs the suite pinned at instants that straddle Beijing midnight and a
+# year end (ORGLIFE_TEST_NOW, with the process itself under faketime at the same instant).
+TEST_NOW = datetime.fromisoformat(os.environ.get("ORGLIFE_TEST_NOW") or "2026-11-25T10:00:00+08:00")
+if TEST_NOW.tzinfo is None:
+    raise ValueError("ORGLIFE_TEST_NOW needs an offset, e.g. 2026-12-31T17:30:00+00:00")
 
 
 def pytest_report_header(config):
     url = os.environ.get("TEST_DATABASE_URL") or "sqlite (temporary file)"
-    return [f"database: {url}", f"REQUIRE_ALL: {REQUIRE_ALL}"]
+    return [f"database: {url}", f"REQUIRE_ALL: {REQUIRE_ALL}",
+            f"site clock pinned at: {TEST_NOW.isoformat()}"]
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The site's clock, pinned at ``TEST_NOW`` for each test; ``clock.advance(delta)`` moves it."""
+    site_clock.pin(TEST_NOW)
+    yield site_clock
+    site_clock.pin(None)
 
 
 def database_url(tmp_path_factory) -> str:

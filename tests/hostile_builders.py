@@ -132,7 +132,7 @@ def _record(h: Hostile) -> None:
     w = h.world
     h.held = make_started_meeting(w, code="branch_assembly", title="党员大会")
     now = h.held.starts_at + timedelta(minutes=30)
-    due = now.date() + timedelta(days=30)
+    due = local_date(now) + timedelta(days=30)
     absent = next(i for i in h.held.invitations if i.person_id == w["member"].id)
     marks = [attendance.Mark(absent.id, None, Attendance.ABSENT, h.short("absence.reason", 500))]
     attendance.record_attendance(w["secretary"], h.held, marks, now, all_present=True)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from meetings.domain.scheduling import BEIJING
+from meetings.clock import today_in_beijing
 from meetings.extensions import db
 from meetings.models import MeetingType
 from meetings.services import meeting_types, requirements, scale_bulk
@@ -27,7 +27,7 @@ from meetings.services.scale_data import PENDING_ROOT_NAME, ROOT_NAME, Ids, Scal
 def command(branches: int, year: int | None, seed: int, as_of: datetime | None) -> None:
     """Build the scale province (规模数据) in bulk; reuses it if present, refuses any other data."""
     started = clock.perf_counter()
-    today = datetime.now(BEIJING).date()
+    today = today_in_beijing()
     options = ScaleOptions(branches=branches, year=year or today.year,
                            as_of=as_of.date() if as_of else today, seed=seed,
                            late_days=current_app.config["MINUTES_LATE_DAYS"])

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from meetings.domain import report_table
 from meetings.domain.periods import Period
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import OrgKind
 from meetings.extensions import db
 from meetings.models import Organization
@@ -47,7 +48,7 @@ def report(root: Organization, span: Period, now: datetime, type_id: int | None 
                      *(counts.rate for counts in cells),
                      row.total.done, row.total.missed, row.total.at_risk, row.total.rate, missing])
     title = _("%(scope)s组织生活完成情况通报（%(period)s，截至%(day)s）", scope=root.name, period=span.key,
-              day=now.date().isoformat())
+              day=local_date(now).isoformat())
     return Report(title, header, rows, percent)
 
 

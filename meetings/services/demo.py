@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
+from meetings.clock import today_in_beijing
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, Organization, Person, utcnow
@@ -64,7 +65,7 @@ def seed_demo(password: str = data.DEFAULT_PASSWORD, today: date | None = None,
         taken = [a.login for a in data.ACCOUNTS if roster.login_taken(a.login)]
         if taken:
             raise DemoError(f"login(s) already in use: {', '.join(taken)}")
-        root = _Builder(today or date.today(), password).build()
+        root = _Builder(today or today_in_beijing(), password).build()
         _seed_tokens(now)
         result = report(root, created=True, password=password)
     result.meetings = demo_meetings.seed_meetings(root, now)

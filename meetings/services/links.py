@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+
+from meetings import clock
 
 RSVP_SALT = "orglife.rsvp-link"
 RSVP_MAX_AGE = 120 * 24 * 3600  # a signature older than this is refused even if the meeting is later
@@ -56,5 +58,13 @@ def read_rsvp_token(token: str, now: datetime) -> RsvpClaim | None:
     return RsvpClaim(*data)
 
 
+class _SiteClockSigner(TimestampSigner):
+    """Stamps links with the site's clock, the one their age is later measured against."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.utcnow().timestamp())
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RSVP_SALT)
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RSVP_SALT,
+                                  signer=_SiteClockSigner)

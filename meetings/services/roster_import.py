@@ -1,11 +1,11 @@
 """Importing a roster file into a branch: all rows or none (DESIGN §8)."""
 from collections.abc import Callable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from meetings.clock import today_in_beijing
 from meetings.domain import roster_import
 from meetings.domain.messages import N_
 from meetings.domain.roster_import import ImportResult, RowError
@@ -13,8 +13,6 @@ from meetings.domain.roster_template import template_workbook
 from meetings.extensions import db
 from meetings.models import Organization, Person
 from meetings.services import audit, orgs, roster
-
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 class ImportRejected(ValueError):
@@ -26,7 +24,7 @@ class ImportRejected(ValueError):
 
 
 def _today() -> date:
-    return datetime.now(CHINA).date()
+    return today_in_beijing()
 
 
 def _taken(logins: set[str]) -> set[str]:

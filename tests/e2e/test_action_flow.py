@@ -1,7 +1,7 @@
 """整改事项 in Chromium on a phone: the secretary raises one on the meeting page, the owner sees
 it on their home page and closes it with evidence (real CSRF, strict CSP, 375 px wide).
 """
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -44,7 +44,7 @@ def test_secretary_raises_and_the_owner_closes_on_a_phone(app, pages, site, held
     secretary.goto(f"/meetings/{held_meeting}")
     secretary.locator("#action-text").fill(TEXT)
     secretary.locator("#action-owner_id").select_option(str(site.person("member")["id"]))
-    due = (datetime.now(BEIJING).date() + timedelta(days=14)).isoformat()
+    due = (utcnow().astimezone(BEIJING).date() + timedelta(days=14)).isoformat()
     secretary.locator("#action-due_on").fill(due)
     secretary.get_by_role("button", name="添加整改事项").click()
     secretary.wait_for_load_state()

@@ -1,12 +1,13 @@
 """A secretary's script, end to end in Chromium: a read-write token made on a phone, a meeting
 scheduled through /api/v1 that then shows on the branch page, and the token revoked on the page
 so the next call is refused."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from meetings.extensions import db
+from meetings.models import utcnow
 from meetings.services import meeting_types
 
 pytestmark = pytest.mark.e2e
@@ -46,7 +47,8 @@ def test_secretary_makes_a_token_schedules_through_the_api_and_revokes_it(site, 
     api = page.context.request
     headers = {"Authorization": f"Bearer {token}"}
     people = api.get(f"/api/v1/people?org={site.org('a1')}", headers=headers).json()["items"]
-    start = (datetime.now(BEIJING) + timedelta(days=5)).replace(hour=14, minute=30, second=0, microsecond=0)
+    in_five_days = utcnow().astimezone(BEIJING) + timedelta(days=5)
+    start = in_five_days.replace(hour=14, minute=30, second=0, microsecond=0)
     created = api.post("/api/v1/meetings", headers=headers, data={
         "organization_id": site.org("a1"), "title": TITLE, "types": ["theme_day"],
         "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(),

@@ -1,7 +1,7 @@
 """The meeting flow in Chromium: the secretary schedules, a member asks for leave on a phone,
 the secretary approves it from home; and a monthly series previewed with one date skipped.
 """
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from meetings.domain.terms import Rsvp
 from meetings.extensions import db
-from meetings.models import Invitation, Meeting, OutboxMessage
+from meetings.models import Invitation, Meeting, OutboxMessage, utcnow
 from meetings.services import meeting_types
 
 pytestmark = pytest.mark.e2e
@@ -42,7 +42,7 @@ def types(app, seed):
 
 
 def beijing_today() -> date:
-    return datetime.now(BEIJING).date()
+    return utcnow().astimezone(BEIJING).date()
 
 
 def assert_fits_a_phone(page, what: str) -> None:

@@ -213,7 +213,7 @@ def test_no_nudge_after_the_meeting_ended(world, meeting):
 
 
 # --- signed RSVP links ---------------------------------------------------------------------
-# itsdangerous stamps a token with the real clock, so these read it back at ``utcnow()``.
+# A link is stamped with the site's clock (pinned in tests), so these read it back at ``utcnow()``.
 
 def token_of(url: str) -> str:
     prefix = links.absolute("/rsvp/")

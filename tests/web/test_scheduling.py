@@ -111,10 +111,11 @@ def test_member_may_not_schedule(world):
         scheduling.schedule_meeting(world["member"], world.a1, make_fields(world), NOW)
 
 
-def test_changing_only_the_types_touches_the_meeting_row(world):
+def test_changing_only_the_types_touches_the_meeting_row(world, clock):
     meeting = make_meeting(world)
     db.session.commit()
     version, stamp = meeting.version, meeting.updated_at
+    clock.advance(timedelta(hours=1))  # updated_at is the site clock's (TimestampMixin)
     fields = make_fields(world, type_ids=[type_id("theme_day"), type_id("party_lecture")])
     scheduling.update_meeting(world["secretary"], meeting, fields, NOW + timedelta(hours=1), version=version)
     db.session.commit()
