@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
         compliance_alerts,
         create_token,
         import_roster,
+        mail_queue,
         seed_demo,
         seed_scale,
         send_mail,
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     )
 
     for command in (create_user_command, seed_demo.command, seed_scale.command, import_roster.command,
-                    send_mail.command, verify_minutes.command, compliance_alerts.command, *backup.COMMANDS):
+                    send_mail.command, mail_queue.command, verify_minutes.command, compliance_alerts.command,
+                    *backup.COMMANDS):
         app.cli.add_command(command)
     app.cli.add_command(create_token.command)

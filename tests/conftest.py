@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from meetings import clock as site_clock
 from meetings import create_app
 from meetings.extensions import db
+from tests import worker_databases
 from tests.builders import PASSWORD, RELAXED_LIMITS, empty_tables, make_world
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
@@ -17,6 +18,17 @@ REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 TEST_NOW = datetime.fromisoformat(os.environ.get("ORGLIFE_TEST_NOW") or "2026-11-25T10:00:00+08:00")
 if TEST_NOW.tzinfo is None:
     raise ValueError("ORGLIFE_TEST_NOW needs an offset, e.g. 2026-12-31T17:30:00+00:00")
+
+
+def pytest_configure(config):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        config.worker_database = worker_databases.claim(worker)
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "worker_database", None):
+        worker_databases.release(config.worker_database)
 
 
 def pytest_report_header(config):

@@ -7,8 +7,9 @@ from flask import current_app
 from meetings.domain.terms import PersonCategory, PersonStatus
 from meetings.extensions import db
 from meetings.models import utcnow
-from meetings.services import demo, mailer
+from meetings.services import demo
 from meetings.services.demo_data import DEFAULT_PASSWORD
+from meetings.services.mail import delivery, transports
 
 
 @click.command("seed-demo")
@@ -32,13 +33,13 @@ def command(password: str) -> None:
 def _spool_demo_mail() -> None:
     """Without SMTP_URL, write the demo invites to the spool now so they can be opened at once;
     with a relay configured nothing is sent from here (the worker decides)."""
-    transport = mailer.transport_from_config(current_app.config, current_app.instance_path)
-    if not isinstance(transport, mailer.SpoolTransport):
+    transport = transports.transport_from_config(current_app.config, current_app.instance_path)
+    if not isinstance(transport, transports.SpoolTransport):
         click.echo("邀请邮件已进入发件箱，由 send-mail 发送 Invites are queued for `send-mail`.")
         return
     sent = 0
-    while batch := len(mailer.deliver_due(utcnow(), transport=transport, batch=500).sent):
-        sent += batch
+    while (report := delivery.deliver_due(utcnow(), transport=transport, batch=500)).handled:
+        sent += len(report.sent)
     click.echo(f"演示邀请邮件 {sent} 封已写入 {transport.folder} (demo invites spooled)")
 
 

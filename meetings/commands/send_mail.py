@@ -1,5 +1,10 @@
-"""``flask --app wsgi send-mail``: the outbox worker (one pass with ``--once``, else a loop)."""
-import time
+"""``flask --app wsgi send-mail``: the outbox worker (one pass with ``--once``, else a loop).
+
+SIGTERM and SIGINT stop it cleanly: the message in hand is finished and recorded, no new
+one is taken, and the loop ends (a service manager's stop loses and doubles nothing).
+"""
+import signal
+import threading
 
 import click
 import sqlalchemy as sa
@@ -8,7 +13,8 @@ from flask.cli import with_appcontext
 
 from meetings.extensions import db
 from meetings.models.base import utcnow
-from meetings.services import mailer, responses
+from meetings.services import responses
+from meetings.services.mail import delivery, transports
 
 MAX_INTERVAL = 3600.0
 
@@ -23,46 +29,65 @@ MAX_INTERVAL = 3600.0
 def command(once: bool, interval: float, batch: int) -> None:
     """Send queued email (发送待发邮件) with retries; several workers may run at once on PostgreSQL."""
     config, instance_path = current_app.config, current_app.instance_path
-    transport = mailer.transport_from_config(config, instance_path)
-    if isinstance(transport, mailer.SpoolTransport):
+    transport = transports.transport_from_config(config, instance_path)
+    if isinstance(transport, transports.SpoolTransport):
         click.echo(f"未设置 SMTP_URL，邮件写入 No SMTP_URL: mail is spooled to {transport.folder}")
-    if once:
-        report = _pass(transport, batch)
-        _print(report)
-        return
-    click.echo(f"每 {interval:g} 秒检查一次，Ctrl-C 停止 Checking every {interval:g}s, Ctrl-C stops.")
-    try:
-        _loop(transport, interval, batch)
-    except KeyboardInterrupt:
-        click.echo("已停止 Stopped.")
+    stopping = stop_flag()
+    _stop_on_signals(stopping)
+    with delivery.Worker() as worker:
+        if once:
+            _print(_pass(transport, batch, worker, stopping))
+            return
+        click.echo(f"每 {interval:g} 秒检查一次，Ctrl-C 停止 Checking every {interval:g}s, Ctrl-C stops.")
+        _loop(transport, interval, batch, worker, stopping)
+    click.echo("已停止 Stopped.")
 
 
-def _loop(transport: mailer.Transport, interval: float, batch: int) -> None:
+def stop_flag() -> threading.Event:
+    """Set by SIGTERM or SIGINT; the loop checks it between messages and while it waits."""
+    return threading.Event()
+
+
+def _stop_on_signals(stopping: threading.Event) -> None:
+    def stop(signum, frame):
+        stopping.set()
+    if threading.current_thread() is not threading.main_thread():
+        return  # signals reach the main thread only (a test may run the command elsewhere)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
+
+
+def _loop(transport, interval: float, batch: int, worker: delivery.Worker, stopping: threading.Event) -> None:
     """Pass after pass; a full batch means more is waiting, so the next pass starts at once."""
-    while True:
+    while not stopping.is_set():
         try:
-            report = _pass(transport, batch)
+            report = _pass(transport, batch, worker, stopping)
         except sa.exc.OperationalError as exc:  # the database is away: keep the worker alive
             click.echo(f"数据库不可用 Database unavailable: {exc.orig or exc}", err=True)
-            report = mailer.DeliveryReport()
+            report = delivery.DeliveryReport()
         finally:
             db.session.remove()
-        if report.handled:
+        if report.handled or report.recovered:
             _print(report)
         if report.handled < batch:
-            time.sleep(interval)
+            stopping.wait(interval)
 
 
-def _pass(transport: mailer.Transport, batch: int) -> mailer.DeliveryReport:
+def _pass(transport, batch: int, worker: delivery.Worker,
+          stopping: threading.Event) -> delivery.DeliveryReport:
     """Queue the reminders that are due (committed on their own), then send what is due."""
     reminded = responses.queue_due_reminders(utcnow())
     db.session.commit()
     if reminded:
         click.echo(f"已生成 {reminded} 个会议的提醒 Queued reminders for {reminded} meeting(s).")
-    return mailer.deliver_due(utcnow(), transport=transport, batch=batch)
+    return delivery.deliver_due(utcnow(), transport=transport, batch=batch, worker=worker,
+                                stop=stopping.is_set)
 
 
-def _print(report: mailer.DeliveryReport) -> None:
+def _print(report: delivery.DeliveryReport) -> None:
+    for item in report.recovered:
+        click.echo(f"中断后重发 recovered #{item.id} → {item.recipient}: interrupted mid-send, "
+                   f"{'superseded' if item.status == 'superseded' else 'queued again'}")
     for item in report.sent:
         click.echo(f"已发送 sent #{item.id} → {item.recipient}: {item.subject}")
     for item in report.retrying:
@@ -71,5 +96,8 @@ def _print(report: mailer.DeliveryReport) -> None:
                    f"next {when}): {item.error}")
     for item in report.failed:
         click.echo(f"放弃 failed #{item.id} → {item.recipient} after {item.attempts} attempts: {item.error}")
-    click.echo(f"发送 {len(report.sent)}，重试 {len(report.retrying)}，失败 {len(report.failed)} "
-               f"(sent {len(report.sent)}, retrying {len(report.retrying)}, failed {len(report.failed)})")
+    for item in report.superseded:
+        click.echo(f"已被更新取代 superseded #{item.id} → {item.recipient}: a newer message replaces it")
+    click.echo(f"发送 {len(report.sent)}，重试 {len(report.retrying)}，失败 {len(report.failed)}，"
+               f"取代 {len(report.superseded)} (sent {len(report.sent)}, retrying {len(report.retrying)}, "
+               f"failed {len(report.failed)}, superseded {len(report.superseded)})")

@@ -140,9 +140,15 @@ class PeriodKind(StrEnum):
 
 
 class OutboxStatus(StrEnum):
+    """A queued email's state. ``sending`` is written before the SMTP transaction, so a worker
+    that dies in it leaves a visible trace; ``superseded`` messages were overtaken by a newer
+    state of the same meeting for the same recipient and are never sent."""
+
     PENDING = "pending"
+    SENDING = "sending"
     SENT = "sent"
-    FAILED = "failed"  # gave up after the last retry
+    FAILED = "failed"  # gave up after retrying for days, or refused for good by the relay
+    SUPERSEDED = "superseded"
 
 
 class TransferStatus(StrEnum):

@@ -11,10 +11,14 @@ from meetings.models.base import Base, enum_column, utcnow
 
 
 class OutboxMessage(Base):
-    """A fully built email (RFC 5322 bytes) waiting to be sent exactly once."""
+    """A fully built email (RFC 5322 bytes), sent at least once and at most once per worker crash."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+        # Per (meeting, recipient) the messages form one ordered thread (services.mail.ordering).
+        sa.Index("ix_outbox_thread", "meeting_id", "recipient", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(30))  # invite, update, cancel, reminder, alert
@@ -28,4 +32,11 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)  # retries run for days from here
     sent_at: Mapped[datetime | None]
+    # Who holds a ``sending`` row and since when: a worker found dead leaves it to be retried.
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(120))
+    claimed_at: Mapped[datetime | None]
+    # Deliveries cut off by a crash: each one may have reached the recipient (a duplicate).
+    interrupted: Mapped[int] = mapped_column(default=0)
+    superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_message.id"))

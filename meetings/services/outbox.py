@@ -16,6 +16,7 @@ from meetings.domain.ical import mime_params
 from meetings.extensions import db
 from meetings.models import OutboxMessage
 from meetings.models.base import utcnow
+from meetings.services.mail import ordering
 
 # Parts are encoded to 7 bit (base64 or quoted-printable), so any relay can carry them.
 BUILD_POLICY = email.policy.SMTP.clone(cte_type="7bit")
@@ -84,7 +85,9 @@ def enqueue(
         person_id=person_id,
         next_attempt_at=now,
         created_at=now,
+        queued_at=now,
     )
     db.session.add(row)
     db.session.flush()
+    ordering.supersede_older(row)
     return row

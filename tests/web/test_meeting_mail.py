@@ -19,7 +19,8 @@ from meetings.domain.terms import OutboxStatus, Rsvp
 from meetings.extensions import db
 from meetings.models import Meeting, OutboxMessage
 from meetings.models.base import utcnow
-from meetings.services import links, mailer, notify, responses, scheduling
+from meetings.services import links, notify, responses, scheduling
+from meetings.services.mail import delivery, transports
 from tests.builders import make_person
 from tests.ical_checks import problems
 from tests.ical_js import read_with_ical_js
@@ -345,9 +346,9 @@ def smtp(ctx, monkeypatch):
 
 
 def test_invites_travel_through_smtp_intact(ctx, world, meeting, smtp):
-    transport = mailer.transport_from_config(ctx.config, ctx.instance_path)
-    assert isinstance(transport, mailer.SmtpTransport)
-    report = mailer.deliver_due(NOW, transport=transport)
+    transport = transports.transport_from_config(ctx.config, ctx.instance_path)
+    assert isinstance(transport, transports.SmtpTransport)
+    report = delivery.deliver_due(NOW, transport=transport)
     assert len(report.sent) == 3 and not report.retrying and not report.failed
     assert sorted(tuple(e.rcpt_tos) for e in smtp.envelopes) == [(a,) for a in sorted(emails(world, *BRANCH))]
     for envelope in smtp.envelopes:

@@ -1,6 +1,7 @@
 """Outbox and ``send-mail``: queued rows reach a real SMTP server once, survive outages, or give up."""
 import email
 import email.policy
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,8 @@ from meetings.domain import ical
 from meetings.domain.terms import OutboxStatus
 from meetings.extensions import db
 from meetings.models import OutboxMessage
-from meetings.services import mailer, outbox
+from meetings.services import outbox
+from meetings.services.mail import delivery, transports
 from tests.ical_checks import problems, sample_meeting, sample_member
 from tests.smtp_server import SmtpServer, free_port
 
@@ -44,7 +46,7 @@ def test_invite_reaches_smtp_as_mixed_alternative_with_calendar(ctx, smtp):
     queue("张三 <zhang.san@example.org>")
     queue("李四 <li.si@example.org>")
     db.session.commit()
-    report = mailer.deliver_due(NOW, transport=mailer.SmtpTransport(smtp.url))
+    report = delivery.deliver_due(NOW, transport=transports.SmtpTransport(smtp.url))
     assert [o.recipient for o in report.sent] == ["zhang.san@example.org", "li.si@example.org"]
     assert [e.rcpt_tos for e in smtp.handler.envelopes] == [["zhang.san@example.org"], ["li.si@example.org"]]
     assert {e.mail_from for e in smtp.handler.envelopes} == {"orglife@example.org"}
@@ -68,40 +70,45 @@ def test_smtp_down_loses_nothing_and_the_retry_sends_exactly_once(ctx, smtp):
     row_id = queue().id
     db.session.commit()
     smtp.stop()
-    report = mailer.deliver_due(NOW, transport=mailer.SmtpTransport(smtp.url))
+    report = delivery.deliver_due(NOW, transport=transports.SmtpTransport(smtp.url))
     assert len(report.retrying) == 1 and not report.sent
     row = db.session.get(OutboxMessage, row_id)
     retry_at = NOW + timedelta(minutes=1)
     assert (row.status, row.attempts, row.next_attempt_at) == (OutboxStatus.PENDING, 1, retry_at)
     assert "Connection" in row.last_error
     smtp.start()
-    transport = mailer.SmtpTransport(smtp.url)
-    assert mailer.deliver_due(NOW + timedelta(seconds=30), transport=transport).handled == 0
-    assert len(mailer.deliver_due(NOW + timedelta(minutes=2), transport=transport).sent) == 1
-    assert mailer.deliver_due(NOW + timedelta(hours=1), transport=transport).handled == 0
+    transport = transports.SmtpTransport(smtp.url)
+    assert delivery.deliver_due(NOW + timedelta(seconds=30), transport=transport).handled == 0
+    assert len(delivery.deliver_due(NOW + timedelta(minutes=2), transport=transport).sent) == 1
+    assert delivery.deliver_due(NOW + timedelta(hours=1), transport=transport).handled == 0
     assert len(smtp.handler.envelopes) == 1
     assert (row.status, row.attempts, row.last_error) == (OutboxStatus.SENT, 2, None)
 
 
-def test_gives_up_after_max_attempts_with_the_last_error(ctx):
+def test_retries_for_days_with_capped_backoff_then_fails_with_the_last_error(ctx):
+    """A relay down over a long weekend: the message is still tried on day 6, and only after
+    ``RETRY_FOR`` is it ``failed``, never more than ``LONGEST_RETRY`` between two tries."""
     row_id = queue().id
     db.session.commit()
-    transport, now = mailer.SmtpTransport(f"smtp://127.0.0.1:{free_port()}?timeout=2"), NOW
-    for attempt in range(1, mailer.MAX_ATTEMPTS + 1):
-        report = mailer.deliver_due(now, transport=transport)
-        assert report.handled == 1
-        now = now + mailer.backoff(attempt)
+    transport, now, tries = transports.SmtpTransport(f"smtp://127.0.0.1:{free_port()}?timeout=2"), NOW, []
+    while (report := delivery.deliver_due(now, transport=transport)).retrying:
+        tries.append(now)
+        now = report.retrying[0].next_attempt_at
     row = db.session.get(OutboxMessage, row_id)
-    assert (row.status, row.attempts) == (OutboxStatus.FAILED, mailer.MAX_ATTEMPTS)
+    assert row.status == OutboxStatus.FAILED and report.failed
+    assert delivery.RETRY_FOR <= now - NOW < delivery.RETRY_FOR + delivery.LONGEST_RETRY
+    assert max(b - a for a, b in zip(tries, tries[1:], strict=False)) == delivery.LONGEST_RETRY
+    assert any(t - NOW > timedelta(days=6) for t in tries)
+    assert row.attempts == len(tries) + 1
     assert "ConnectionRefusedError" in row.last_error and row.sent_at is None
-    assert report.failed and mailer.deliver_due(now + timedelta(days=1), transport=transport).handled == 0
+    assert delivery.deliver_due(now + timedelta(days=1), transport=transport).handled == 0
 
 
 def test_a_refused_mailbox_fails_at_once(ctx, smtp):
     queue("nobody@example.org")
     queue("zhang.san@example.org")
     db.session.commit()
-    report = mailer.deliver_due(NOW, transport=mailer.SmtpTransport(smtp.url))
+    report = delivery.deliver_due(NOW, transport=transports.SmtpTransport(smtp.url))
     assert [o.recipient for o in report.failed] == ["nobody@example.org"]
     assert "550" in report.failed[0].error and len(report.sent) == 1
 
@@ -109,7 +116,7 @@ def test_a_refused_mailbox_fails_at_once(ctx, smtp):
 def test_a_message_not_yet_due_is_not_sent(ctx, smtp):
     queue(now=NOW + timedelta(hours=1))
     db.session.commit()
-    assert mailer.deliver_due(NOW, transport=mailer.SmtpTransport(smtp.url)).handled == 0
+    assert delivery.deliver_due(NOW, transport=transports.SmtpTransport(smtp.url)).handled == 0
     assert smtp.handler.envelopes == [] and rows()[0].status == OutboxStatus.PENDING
 
 
@@ -117,14 +124,14 @@ def test_oldest_first_and_at_most_one_batch(ctx, tmp_path):
     for minutes in (3, 1, 2):
         queue(f"m{minutes}@example.org", now=NOW - timedelta(minutes=minutes))
     db.session.commit()
-    report = mailer.deliver_due(NOW, transport=mailer.SpoolTransport(tmp_path), batch=2)
+    report = delivery.deliver_due(NOW, transport=transports.SpoolTransport(tmp_path), batch=2)
     assert [o.recipient for o in report.sent] == ["m3@example.org", "m2@example.org"]
 
 
 def test_spool_writes_eml_files_that_parse_back(ctx, tmp_path):
     row = queue("张三 <zhang.san@example.org>", calendar=False)
     db.session.commit()
-    mailer.deliver_due(NOW, transport=mailer.SpoolTransport(tmp_path / "mail"))
+    delivery.deliver_due(NOW, transport=transports.SpoolTransport(tmp_path / "mail"))
     (path,) = (tmp_path / "mail").iterdir()
     assert path.name == f"{row.id}-zhang.san@example.org.eml"
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
@@ -146,9 +153,10 @@ def test_enqueue_refuses_anything_but_one_recipient(ctx):
         outbox.enqueue(message, kind="alert")
 
 
-@pytest.mark.parametrize(("attempts", "minutes"), [(1, 1), (2, 2), (3, 4), (4, 8), (9, 256), (10, 360)])
-def test_backoff_doubles_up_to_six_hours(attempts, minutes):
-    assert mailer.backoff(attempts) == timedelta(minutes=minutes)
+@pytest.mark.parametrize(("attempts", "minutes"), [(1, 1), (2, 2), (3, 4), (4, 8), (5, 16), (6, 30),
+                                                   (400, 30)])
+def test_backoff_doubles_up_to_half_an_hour(attempts, minutes):
+    assert delivery.backoff(attempts) == timedelta(minutes=minutes)
 
 
 @pytest.mark.parametrize(("url", "expected"), [
@@ -158,13 +166,13 @@ def test_backoff_doubles_up_to_six_hours(attempts, minutes):
     ("smtps://u:p@relay", ("relay", 465, True, False, "u", "p")),
 ])
 def test_smtp_url_parsing(url, expected):
-    t = mailer.SmtpTransport(url)
+    t = transports.SmtpTransport(url)
     assert (t.host, t.port, t.ssl, t.starttls, t.username, t.password) == expected
 
 
 def test_a_bad_smtp_url_is_refused():
     with pytest.raises(ValueError, match="SMTP_URL"):
-        mailer.SmtpTransport("http://relay.example.org")
+        transports.SmtpTransport("http://relay.example.org")
 
 
 @pytest.fixture
@@ -184,16 +192,20 @@ def test_cli_once_spools_and_reports(ctx, spool):
     assert (spool / f"{row_id}-zhang.san@example.org.eml").exists()
 
 
-def test_cli_once_through_smtp_and_loop_stops_on_ctrl_c(ctx, smtp, monkeypatch):
+class StopWhileWaiting(threading.Event):
+    """The loop's stop flag, raised the first time the loop waits (as a SIGTERM would)."""
+
+    def wait(self, timeout=None):
+        assert timeout == 0.5
+        self.set()
+        return True
+
+
+def test_cli_loop_sends_then_stops_when_told(ctx, smtp, monkeypatch):
     monkeypatch.setitem(ctx.config, "SMTP_URL", smtp.url)
     queue()
     db.session.commit()
-
-    def interrupt(seconds):
-        assert seconds == 0.5
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("meetings.commands.send_mail.time.sleep", interrupt)
+    monkeypatch.setattr("meetings.commands.send_mail.stop_flag", StopWhileWaiting)
     result = ctx.test_cli_runner().invoke(args=["send-mail", "--interval", "0.5"])
     assert result.exit_code == 0, result.output
     assert "sent 1, retrying 0, failed 0" in result.output and "Stopped" in result.output

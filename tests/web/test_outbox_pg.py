@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from meetings.domain.terms import OutboxStatus
 from meetings.extensions import db
 from meetings.models import OutboxMessage
-from meetings.services import mailer, outbox
+from meetings.services import outbox
+from meetings.services.mail import delivery, transports
 from tests.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.pg
@@ -54,9 +55,9 @@ def queue(count: int) -> None:
 def drain(app, url: str, start: threading.Barrier) -> int:
     """One worker: its own app context, session and SMTP connection; passes until nothing is due."""
     with app.app_context():
-        transport, sent = mailer.SmtpTransport(url), 0
+        transport, sent = transports.SmtpTransport(url), 0
         start.wait(timeout=10)
-        while (report := mailer.deliver_due(NOW, transport=transport, batch=20)).handled:
+        while (report := delivery.deliver_due(NOW, transport=transport, batch=20)).handled:
             sent += len(report.sent)
         return sent
 
@@ -86,8 +87,8 @@ def test_a_row_locked_by_another_worker_is_skipped_not_waited_for(pg, smtp):
         with sa.orm.Session(db.engine) as other, other.begin():
             other.execute(sa.select(OutboxMessage.id).where(OutboxMessage.id == first).with_for_update())
             db.session.execute(sa.text("SET LOCAL lock_timeout = '5s'"))  # a regression fails, not hangs
-            report = mailer.deliver_due(NOW, transport=mailer.SmtpTransport(url))
+            report = delivery.deliver_due(NOW, transport=transports.SmtpTransport(url))
         assert first not in [o.id for o in report.sent] and len(report.sent) == 2
-        report = mailer.deliver_due(NOW, transport=mailer.SmtpTransport(url))
+        report = delivery.deliver_due(NOW, transport=transports.SmtpTransport(url))
         assert [o.id for o in report.sent] == [first]
     assert len(handler.contents) == 3
