@@ -49,6 +49,7 @@ class Action(StrEnum):
     MANAGE_CAMPAIGNS = "campaigns.manage"  # launch, change and close 专项行动 for a subtree
     MANAGE_TOKEN = "token.manage"  # revoke a personal API token (only its owner)
     VIEW_AUDIT = "audit.view"  # the 审计日志 of the units in scope (administrators only)
+    MANAGE_MAIL = "mail.manage"  # the site's mail queue: undelivered mail, re-queue (the whole tree's)
 
 
 # Which role lets its holder do what inside its subtree.
@@ -169,9 +170,9 @@ def _can_on_transfer(actor: Person, action: Action, transfer: Transfer) -> bool:
 
 
 def _can_tree_wide(person: Person, action: Action) -> bool:
-    # Meeting types and requirements are shared by the whole tree: only an administrator at
-    # its root edits them.
-    if action in (Action.MANAGE_TYPES, Action.MANAGE_REQUIREMENTS):
+    # Meeting types, requirements and the one mail relay are shared by the whole tree: only
+    # an administrator at its root manages them.
+    if action in (Action.MANAGE_TYPES, Action.MANAGE_REQUIREMENTS, Action.MANAGE_MAIL):
         return any(r.role == Role.ADMIN and r.organization.depth == 0 for r in active_roles(person))
     raise TypeError(f"{action} needs an object")
 

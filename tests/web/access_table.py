@@ -126,6 +126,9 @@ MATRIX: dict[str, tuple[str, dict]] = {
     "compliance.requirements_list": ("GET", {OVERSEERS: OK}),
     "compliance.change_requirement": ("GET", {"admin": OK}),  # tree-wide: the root's admin only
     "audit.index": ("GET", {("admin", "outside_admin"): OK}),  # each admin, their scope's trail
+    # The one mail relay serves the whole tree: its queue is the root admin's.
+    "mail.index": ("GET", {"admin": OK}),
+    "mail.requeue": ("POST", {"admin": To("mail.index")}),
 }
 
 

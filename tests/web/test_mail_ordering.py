@@ -60,7 +60,7 @@ def test_a_cancel_queued_while_the_invites_wait_in_backoff_is_all_that_arrives(c
 def test_updates_coalesce_to_the_newest_request(ctx, world, relay):
     meeting = make_meeting(world)
     db.session.commit()
-    for hours in (1, 2, 3):
+    for _ in range(3):
         fields = make_fields(world, starts_at=meeting.starts_at + timedelta(hours=1))
         scheduling.update_meeting(world["secretary"], meeting, fields, NOW, version=meeting.version)
         db.session.commit()

@@ -18,7 +18,7 @@ class NavItem:
 
 def nav_items_for(person) -> list[NavItem]:
     """首页, units one may see, one's branch and its meetings, campaigns, my calendar, meeting types,
-    the audit trail."""
+    the audit trail, the mail queue."""
     items = [NavItem(_l("首页"), url_for("main.home"))]
     roots = scope_roots(person, Action.VIEW_ORG)
     if any(r.id != (person.branch_id or 0) for r in roots):
@@ -34,6 +34,8 @@ def nav_items_for(person) -> list[NavItem]:
         items.append(NavItem(_l("会议类型"), url_for("types.index")))
     if scope_roots(person, Action.VIEW_AUDIT):  # administrators
         items.append(NavItem(_l("审计日志"), url_for("audit.index")))
+    if can(person, Action.MANAGE_MAIL, None):
+        items.append(NavItem(_l("邮件队列"), url_for("mail.index")))
     for item in items:
         item.active = request.path == item.url
     return items
