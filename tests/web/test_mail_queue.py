@@ -131,7 +131,8 @@ def test_cli_lists_and_requeues(ctx, world, clock):
     give_up(meeting.id)
     runner = ctx.test_cli_runner()
     listed = runner.invoke(args=["mail-queue", "--failed"])
-    assert listed.exit_code == 0 and "Undelivered: 3" in listed.output and "Connection refused" in listed.output
+    assert listed.exit_code == 0 and "Undelivered: 3" in listed.output
+    assert "Connection refused" in listed.output
     requeued = runner.invoke(args=["mail-queue", "--requeue-all"])
     assert requeued.exit_code == 0 and "Queued again: 3" in requeued.output
     db.session.expire_all()
