@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment, utcnow
@@ -93,8 +94,8 @@ def matrix_world(world, app, tmp_path, monkeypatch):
     calendar.issue_feed_token(world["secretary"], now)
     world.held = held_meeting_with_final_minutes(world)
     world.item = actions.add_action_item(world["secretary"], world.meeting, text="完善支部档案",
-                                         owner_id=world["member"].id, due_on=world.meeting.starts_at.date(),
-                                         now=now)
+                                         owner_id=world["member"].id,
+                                         due_on=local_date(world.meeting.starts_at), now=now)
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path / "imports"))
     world.attachment = attachments.add_attachment(

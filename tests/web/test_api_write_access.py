@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from meetings.domain.scheduling import local_date
 from meetings.extensions import db
 from meetings.models import utcnow
 from meetings.services import responses
@@ -57,7 +58,7 @@ def write_world(world):
 
 def _body(world, body):
     if body == "plan":
-        day = (utcnow() + timedelta(days=7)).date().isoformat()
+        day = local_date(utcnow() + timedelta(days=7)).isoformat()
         return {"organization_id": world.a1.id, "title": "主题党日", "types": ["theme_day"],
                 "starts_at": f"{day}T14:30:00+08:00", "ends_at": f"{day}T16:00:00+08:00",
                 "invitee_ids": branch_member_ids(world.a1)}

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from meetings import create_app
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment, utcnow
@@ -191,8 +192,8 @@ def hostile_world(world):
     leave = next(i for i in world.meeting.invitations if i.person_id == world["member"].id)
     responses.request_leave(world["member"], leave, "出差", now)
     world.item = actions.add_action_item(world["secretary"], world.meeting, text="完善支部档案",
-                                         owner_id=world["member"].id, due_on=world.meeting.starts_at.date(),
-                                         now=now)
+                                         owner_id=world["member"].id,
+                                         due_on=local_date(world.meeting.starts_at), now=now)
     world.attachment = attachments.add_attachment(
         world["secretary"], world.meeting, kind=AttachmentKind.PHOTO, filename="合影.png",
         stream=io.BytesIO(file_samples.png()), note=None, now=now)

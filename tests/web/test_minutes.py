@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import MinutesState
 from meetings.extensions import db
 from meetings.models import Minutes, MinutesRevision
@@ -216,7 +217,7 @@ def test_the_printable_record_and_the_year_book(world, client, auth, started):
     auth.login("member")
     page = client.get(f"/meetings/{started.id}/minutes/print")
     assert page.status_code == 200 and "主持人（签字）" in page.text and "记录人（签字）" in page.text
-    year = started.starts_at.year
+    year = local_date(started.starts_at).year
     book = client.get(f"/branches/{world.a1.id}/records/{year}")
     assert book.status_code == 200 and started.title in book.text and "共 1 次会议" in book.text
     assert client.get(f"/branches/{world.a1.id}/records/1800").status_code == 404
