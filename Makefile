@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Test processes (pytest-xdist): every process has its own database; 1 runs the suite in-process.
+JOBS ?= auto
 FLASK := $(BIN)/flask --app wsgi
 CATALOGS := $(wildcard meetings/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
@@ -36,10 +38,10 @@ run: $(VENV)/.runtime translations
 
 ## test: install dev requirements and run the whole suite (PostgreSQL/Chromium parts skip, with a reason, when absent)
 test: $(VENV)/.dev translations
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS)
 
 test-pg: $(VENV)/.dev translations
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1/orglife_test} $(BIN)/pytest -m "not e2e"
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1/orglife_test} $(BIN)/pytest -n $(JOBS) -m "not e2e"
 
 test-e2e: $(VENV)/.dev translations
 	$(BIN)/pytest -m e2e

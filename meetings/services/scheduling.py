@@ -27,7 +27,7 @@ from meetings.models import (
     utcnow,
 )
 from meetings.policy import Action, can
-from meetings.services import attendance, audit, notify, roster
+from meetings.services import attendance, audit, locks, notify, roster
 
 OPTIONAL_STATUSES = (PersonStatus.AWAY, PersonStatus.EXEMPT)  # invited, never in 应到
 # Changing these is news for the invitees' calendars: SEQUENCE goes up and they get an update.
@@ -94,10 +94,11 @@ def update_meeting(actor: Person, meeting: Meeting, fields: MeetingFields, now: 
                    version: int) -> Meeting:
     """Change a meeting; the invitees get an update, added ones an invite, removed ones a cancel."""
     _require(actor, Action.SCHEDULE_MEETING, meeting)
+    _lock_latest(meeting)
+    if meeting.is_cancelled:  # first: "cancelled" says more than "changed by someone else"
+        raise SchedulingError([("title", _("会议已取消，不能再修改。"))])
     if version != meeting.version:
         raise StaleMeeting()
-    if meeting.is_cancelled:
-        raise SchedulingError([("title", _("会议已取消，不能再修改。"))])
     fields.late_record = meeting.is_late_record
     types, people = _check(meeting.organization, fields, now, meeting=meeting)
     before = _snapshot(meeting)
@@ -137,6 +138,7 @@ def cancel_meeting(actor: Person, meeting: Meeting, reason: str, now: datetime) 
         raise SchedulingError([("reason", _("请填写取消原因。"))])
     if len(reason) > REASON_LENGTH:
         raise SchedulingError([("reason", _("取消原因不能超过 %(limit)s 个字。", limit=REASON_LENGTH))])
+    _lock_latest(meeting)
     if meeting.is_cancelled:
         raise SchedulingError([("reason", _("会议已经取消。"))])
     if meeting.status == MeetingStatus.HELD:
@@ -150,6 +152,14 @@ def cancel_meeting(actor: Person, meeting: Meeting, reason: str, now: datetime) 
                  after={"status": MeetingStatus.CANCELLED.value, "cancel_reason": reason})
     if _upcoming(meeting, now):
         notify.meeting_mail(meeting, meeting.invitations, "cancel", now)
+
+
+def _lock_latest(meeting: Meeting) -> None:
+    """Wait for any other writer of the meeting, then judge it as they left it: two saves of
+    one form at once, or a cancel racing an edit, end in a clear refusal for the second
+    instead of an update that matches no row (version column) and a 500."""
+    locks.lock_meeting(meeting.id)
+    db.session.refresh(meeting)
 
 
 def branch_people(branch: Organization) -> list[Person]:

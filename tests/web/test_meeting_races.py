@@ -1,0 +1,54 @@
+"""Two officers change or cancel the same meeting at the same moment (barrier-synchronized, on
+SQLite and PostgreSQL): one wins, the other is told what happened, with what they typed kept;
+never a 500, never a half-written meeting."""
+import pytest
+import sqlalchemy as sa
+
+from meetings.domain.terms import MeetingStatus
+from meetings.extensions import db
+from meetings.models import AuditEvent, Meeting
+from meetings.services import scheduling
+from tests.races import posts_at_once
+from tests.web.test_meeting_pages import form_data, upcoming  # noqa: F401 (a fixture)
+
+ROUNDS = 5
+
+
+def edit(world, meeting, title: str) -> dict:
+    return form_data(world, version=str(meeting.version), title=title)
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_two_saves_of_the_edit_form_at_once_one_wins_one_is_told(app, world, upcoming, monkeypatch, round_):
+    url, version = f"/meetings/{upcoming.id}/edit", upcoming.version
+    answers = posts_at_once(app, monkeypatch, scheduling, ["update_meeting"], [
+        ("secretary", url, edit(world, upcoming, "书记的标题")), ("admin", url, edit(world, upcoming, "管理员的标题"))])
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200, 302]
+    loser_text = next(text for status, text in answers if status == 200)
+    assert "其他人修改了这次会议" in loser_text
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, upcoming.id)
+    winner = "书记的标题" if answers[0][0] == 302 else "管理员的标题"
+    loser = "管理员的标题" if winner == "书记的标题" else "书记的标题"
+    assert meeting.title == winner and meeting.version == version + 1
+    assert f'value="{loser}"' in loser_text, "what the loser typed is still in the form"
+    updates = sa.select(sa.func.count()).where(AuditEvent.action == "meeting.update")
+    assert db.session.scalar(updates) == 1
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_a_cancel_racing_an_edit_never_fails(app, world, upcoming, monkeypatch, round_):
+    answers = posts_at_once(app, monkeypatch, scheduling, ["update_meeting", "cancel_meeting"], [
+        ("secretary", f"/meetings/{upcoming.id}/edit", edit(world, upcoming, "改后的标题")),
+        ("admin", f"/meetings/{upcoming.id}/cancel", {"reason": "临时取消"})])
+    (edit_status, edit_text), (cancel_status, _) = answers
+    assert cancel_status == 302, "a cancel after the edit cancels the edited meeting"
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, upcoming.id)
+    assert meeting.status == MeetingStatus.CANCELLED
+    if edit_status == 200:  # the cancel came first: the edit is refused and says why
+        assert "会议已取消，不能再修改" in edit_text and meeting.title != "改后的标题"
+    else:
+        assert edit_status == 302 and meeting.title == "改后的标题"
+    assert meeting.ical_sequence >= 1
