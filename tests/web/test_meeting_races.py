@@ -1,17 +1,28 @@
 """Two officers change or cancel the same meeting at the same moment (barrier-synchronized, on
 SQLite and PostgreSQL): one wins, the other is told what happened, with what they typed kept;
 never a 500, never a half-written meeting."""
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from meetings.domain.terms import MeetingStatus
 from meetings.extensions import db
-from meetings.models import AuditEvent, Meeting
+from meetings.models import AuditEvent
 from meetings.services import scheduling
+from tests.meeting_builders import make_meeting
 from tests.races import posts_at_once
-from tests.web.test_meeting_pages import form_data, upcoming  # noqa: F401 (a fixture)
+from tests.web.test_meeting_pages import form_data
 
 ROUNDS = 5
+
+
+@pytest.fixture
+def meeting(world, clock):
+    """A meeting of a1 in five days (committed)."""
+    meeting = make_meeting(world, now=clock.utcnow(), starts_at=clock.utcnow() + timedelta(days=5))
+    db.session.commit()
+    return meeting
 
 
 def edit(world, meeting, title: str) -> dict:
@@ -19,16 +30,16 @@ def edit(world, meeting, title: str) -> dict:
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_two_saves_of_the_edit_form_at_once_one_wins_one_is_told(app, world, upcoming, monkeypatch, round_):
-    url, version = f"/meetings/{upcoming.id}/edit", upcoming.version
+def test_two_saves_of_the_edit_form_at_once_one_wins_one_is_told(app, world, meeting, monkeypatch, round_):
+    url, version = f"/meetings/{meeting.id}/edit", meeting.version
     answers = posts_at_once(app, monkeypatch, scheduling, ["update_meeting"], [
-        ("secretary", url, edit(world, upcoming, "书记的标题")), ("admin", url, edit(world, upcoming, "管理员的标题"))])
+        ("secretary", url, edit(world, meeting, "书记的标题")),
+        ("admin", url, edit(world, meeting, "管理员的标题"))])
     statuses = sorted(status for status, _ in answers)
     assert statuses == [200, 302]
     loser_text = next(text for status, text in answers if status == 200)
     assert "其他人修改了这次会议" in loser_text
     db.session.expire_all()
-    meeting = db.session.get(Meeting, upcoming.id)
     winner = "书记的标题" if answers[0][0] == 302 else "管理员的标题"
     loser = "管理员的标题" if winner == "书记的标题" else "书记的标题"
     assert meeting.title == winner and meeting.version == version + 1
@@ -38,14 +49,13 @@ def test_two_saves_of_the_edit_form_at_once_one_wins_one_is_told(app, world, upc
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_a_cancel_racing_an_edit_never_fails(app, world, upcoming, monkeypatch, round_):
+def test_a_cancel_racing_an_edit_never_fails(app, world, meeting, monkeypatch, round_):
     answers = posts_at_once(app, monkeypatch, scheduling, ["update_meeting", "cancel_meeting"], [
-        ("secretary", f"/meetings/{upcoming.id}/edit", edit(world, upcoming, "改后的标题")),
-        ("admin", f"/meetings/{upcoming.id}/cancel", {"reason": "临时取消"})])
+        ("secretary", f"/meetings/{meeting.id}/edit", edit(world, meeting, "改后的标题")),
+        ("admin", f"/meetings/{meeting.id}/cancel", {"reason": "临时取消"})])
     (edit_status, edit_text), (cancel_status, _) = answers
     assert cancel_status == 302, "a cancel after the edit cancels the edited meeting"
     db.session.expire_all()
-    meeting = db.session.get(Meeting, upcoming.id)
     assert meeting.status == MeetingStatus.CANCELLED
     if edit_status == 200:  # the cancel came first: the edit is refused and says why
         assert "会议已取消，不能再修改" in edit_text and meeting.title != "改后的标题"
