@@ -46,11 +46,12 @@ def init_app(app: Flask) -> None:
         seed_demo,
         seed_scale,
         send_mail,
+        sweep_uploads,
         verify_minutes,
     )
 
     for command in (create_user_command, seed_demo.command, seed_scale.command, import_roster.command,
                     send_mail.command, mail_queue.command, verify_minutes.command, compliance_alerts.command,
-                    *backup.COMMANDS):
+                    sweep_uploads.command, *backup.COMMANDS):
         app.cli.add_command(command)
     app.cli.add_command(create_token.command)

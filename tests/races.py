@@ -11,8 +11,8 @@ def posts_at_once(app, monkeypatch, module, services: list[str], posts: list[tup
                   ) -> list[tuple[int, str]]:
     """``posts`` are (login, url, form data); returns (status, page text) in the posts' order."""
     both_checked = threading.Barrier(len(posts), timeout=10)
-    for name in services:
-        original = getattr(module, name)
+    originals = {name: getattr(module, name) for name in services}
+    for name, original in originals.items():
 
         def after_the_check(*args, _original=original, **kwargs):
             both_checked.wait()
@@ -35,5 +35,7 @@ def posts_at_once(app, monkeypatch, module, services: list[str], posts: list[tup
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    for name, original in originals.items():  # the barriers were for the race only
+        monkeypatch.setattr(module, name, original)
     assert all(answers), "a request did not finish"
     return answers

@@ -2,13 +2,23 @@
 
 Files live under ``UPLOAD_FOLDER/<sha[:2]>/<sha>``, named by their content hash, so the same
 file uploaded twice is stored once. Functions flush and audit; the caller commits.
+
+A stored file may be shared by attachments of several meetings, so removing one must not
+take the bytes from an upload of the same file still in flight in another request. Storing
+and discarding take one file lock (all workers of the host), a store refreshes the file's
+time, and a discard only removes a file unused *and* untouched for ``DISCARD_GRACE``: an
+upload that found the file there has long committed by then. What a discard keeps, the
+``sweep-uploads`` command removes later.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +37,7 @@ from meetings.policy import Action, can
 from meetings.services import audit
 
 NOTE_LENGTH = 200
+DISCARD_GRACE = 3600  # seconds: far longer than any upload takes from store to commit
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -75,12 +86,33 @@ def remove_attachment(actor: Person, attachment: Attachment, now: datetime) -> s
     return before["sha256"]
 
 
-def discard_if_unused(sha: str) -> None:
-    """After the commit: forget the stored bytes when no attachment points at them any more."""
-    used = db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)
-                             .where(Attachment.sha256 == sha))
-    if not used and SHA256.fullmatch(sha):
-        _path(sha).unlink(missing_ok=True)
+def discard_if_unused(sha: str, *, now: float | None = None) -> bool:
+    """After the commit: forget the stored bytes when no attachment points at them any more
+    and no upload has touched them for ``DISCARD_GRACE``; whether they were removed."""
+    if not SHA256.fullmatch(sha):
+        return False
+    with _storage_lock():
+        path = _path(sha)
+        try:
+            touched = path.stat().st_mtime
+        except FileNotFoundError:
+            return False
+        if (now if now is not None else time.time()) - touched < DISCARD_GRACE or _in_use(sha):
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
+
+def sweep_unused(*, now: float | None = None) -> int:
+    """Remove every stored file that no attachment uses (past the grace); how many."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    names = [p.name for p in root.glob("??/*") if SHA256.fullmatch(p.name)] if root.is_dir() else []
+    return sum(discard_if_unused(name, now=now) for name in names)
+
+
+def _in_use(sha: str) -> bool:
+    query = sa.select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == sha)
+    return bool(db.session.scalar(query))
 
 
 def for_meeting(meeting: Meeting) -> list[Attachment]:
@@ -112,11 +144,31 @@ def _path(sha: str) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _storage_lock():
+    """One lock for storing and discarding files, shared by every process of this host."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root.with_name(root.name + ".lock"), "a") as handle:  # beside, not among, the files
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _store(sha: str, data: bytes) -> None:
-    """Write the bytes atomically (temporary file, then rename) unless they are there already."""
-    path = _path(sha)
-    if path.exists():
-        return
+    """Write the bytes atomically (temporary file, then rename) unless they are there already;
+    either way the file's time says it was just wanted (see ``discard_if_unused``)."""
+    with _storage_lock():
+        path = _path(sha)
+        if path.exists():
+            os.utime(path)
+            return
+        _write(path, data)
+
+
+def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:

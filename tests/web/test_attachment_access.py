@@ -1,10 +1,14 @@
 """Reading and removing meeting attachments: downloads with safe headers to those who see the
 meeting, 403 to others; deleting until the minutes are 定稿, adding even after."""
+import os
+import time
+
 import pytest
 
 from meetings.domain.terms import MinutesState
 from meetings.extensions import db
 from meetings.models import Minutes, utcnow
+from meetings.services import attachments as attachments_service
 from tests import file_samples as f
 from tests.attachment_client import (
     add,
@@ -67,8 +71,22 @@ def test_delete_while_the_minutes_are_a_draft(client, auth, meeting, upload_fold
     response = client.post(f"/attachments/{row.id}/delete")
     assert response.status_code == 302
     assert flashes(client, "success") == ["已删除附件“签到表.jpg”。"]
-    assert attachments() == [] and stored(upload_folder) == []
+    assert attachments() == [] and len(stored(upload_folder)) == 1, "just uploaded: kept for the grace"
     assert audit_actions() == ["attachment.add", "attachment.remove"]
+    result = client.application.test_cli_runner().invoke(args=["sweep-uploads"])
+    assert result.exit_code == 0 and "removed 0" in result.output
+    assert attachments_service.sweep_unused(now=time.time() + attachments_service.DISCARD_GRACE) == 1
+    assert stored(upload_folder) == []
+
+
+def test_deleting_an_old_unused_file_removes_it_at_once(client, auth, meeting, upload_folder):
+    row = add(client, auth, meeting)
+    (path,) = stored(upload_folder)
+    hours_ago = time.time() - 2 * attachments_service.DISCARD_GRACE
+    os.utime(path, (hours_ago, hours_ago))
+    auth.login("recorder")
+    client.post(f"/attachments/{row.id}/delete")
+    assert stored(upload_folder) == []
 
 
 def test_delete_keeps_bytes_another_attachment_still_uses(client, auth, world, meeting, upload_folder):
