@@ -111,7 +111,7 @@ def _people(h: Hostile) -> None:
     h.mover = roster.add_member(w["admin"], w.a1, roster.MemberFields(name="孙转出"))
     roster.request_transfer(w["admin"], h.mover, w.a2, h.short("transfer.note", 200))
     data = roster_xlsx([h.short("import.name", 60), "预备党员"], header=["姓名", "类别"])
-    h.imported = roster_import.apply(w["admin"], w.a1, "名册.xlsx", data)[0]
+    h.imported = roster_import.apply(w["admin"], w.a1, "名册.xlsx", data).added[0]
 
 
 def _meetings(h: Hostile, now) -> None:

@@ -29,14 +29,16 @@ def command(file: Path, branch_id: int, login: str | None) -> None:
         raise click.ClickException(f"名册有 {len(result.errors)} 处错误，没有导入任何党员。")
     with click.progressbar(length=len(result.rows), label="正在导入") as bar:
         try:
-            added = roster_import.apply(actor, branch, file.name, data, progress=bar.update)
+            imported = roster_import.apply(actor, branch, file.name, data, progress=bar.update)
         except roster_import.ImportRejected as rejected:
             db.session.rollback()
             for error in rejected.errors:
                 click.echo(_line(error), err=True)
             raise click.ClickException("名册在导入过程中被修改，没有导入任何党员。") from rejected
     db.session.commit()
-    click.echo(f"已导入 {len(added)} 名党员到 {branch.name}。")
+    click.echo(f"已导入 {len(imported.added)} 名党员到 {branch.name}。")
+    if imported.skipped:
+        click.echo(f"{imported.skipped} 名已在名册中，未重复导入。")
 
 
 def _branch(branch_id: int) -> Organization:

@@ -58,6 +58,7 @@ class ImportRow:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     fields: dict[str, Any] | None = None
     errors: list[RowError] = field(default_factory=list)
+    duplicate: bool = False  # the member is on the roster already: reported, not added again
 
 
 @dataclass
@@ -80,6 +81,34 @@ class ImportResult:
     @property
     def rows_with_errors(self) -> int:
         return sum(1 for r in self.rows if r.errors)
+
+    @property
+    def new_rows(self) -> list[ImportRow]:
+        """The rows that would add someone (the file's duplicates of the roster left out)."""
+        return [r for r in self.rows if not r.duplicate]
+
+
+def identity_keys(name: str, phone: str | None, email: str | None) -> set[tuple]:
+    """What says "the same person" for an import: the name with the phone, or with the email;
+    the name alone only when the row gives neither (a re-import of a names-only file)."""
+    keys = {("phone", name, phone)} if phone else set()
+    if email:
+        keys.add(("email", name, email.lower()))
+    return keys or {("name", name)}
+
+
+def mark_duplicates(result: ImportResult, existing: list[tuple[str, str | None, str | None]]) -> None:
+    """Flag valid rows naming someone already on the roster (``existing`` = name, phone, email),
+    or someone an earlier row of the file names: importing the same file twice adds no one."""
+    known: set[tuple] = set()
+    for name, phone, email in existing:
+        known |= identity_keys(name, phone, email) | {("name", name)}
+    for row in result.rows:
+        if row.fields is None:
+            continue
+        keys = identity_keys(row.fields["name"], row.fields.get("phone"), row.fields.get("email"))
+        row.duplicate = bool(keys & known)
+        known |= keys
 
 
 def header_key(text: str) -> str | None:

@@ -60,9 +60,11 @@ def test_confirming_twice_imports_once(client, auth, world, import_folder):
     auth.login("secretary")
     preview_url = upload(client, world.a1, GOOD).headers["Location"]
     client.post(preview_url)
-    assert client.post(preview_url).status_code == 404
+    again = client.post(preview_url, follow_redirects=True)
+    assert again.status_code == 200 and "这份名册已经导入（2 名党员），没有重复导入" in again.text
+    assert "已经导入" in client.get(preview_url, follow_redirects=True).text
     assert len([p for p in roster_names(world.a1) if p in ("孙一", "钱二")]) == 2
-    assert list(import_folder.iterdir()) == []
+    assert [p.suffix for p in import_folder.iterdir()] == [".done"]
 
 
 def test_gbk_csv_goes_through_too(client, auth, world):

@@ -29,6 +29,7 @@ from meetings.web.util import authorize, load_or_404
 EXTENSIONS = ("xlsx", "csv")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
 KEEP_SECONDS = 24 * 3600  # abandoned uploads are swept after a day
+ABANDONED_AFTER = 120  # seconds: a confirm still "busy" this long died (an import takes seconds)
 TEMPLATE_NAME = "党员名册模板.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -92,6 +93,8 @@ def import_upload(branch_id: int):
 def import_preview(branch_id: int, token: str):
     """Every row as read, errors on their rows; confirm only when there are none."""
     branch = _branch(branch_id)
+    if (done := _imported_before(branch, token)) is not None:
+        return _already_imported(branch, done)
     path, meta = _load(branch, token)
     result = roster_import.preview(branch, meta["filename"], path.read_bytes())
     return render_template("roster/import_preview.html", branch=branch, token=token,
@@ -104,32 +107,61 @@ def _preview_context(result: ImportResult) -> dict:
         "row_messages": {r.row: [_message(e) for e in r.errors] for r in result.rows},
         "file_messages": [_message(e) for e in result.file_errors],
         "bad_rows": result.rows_with_errors,
-        "ok": result.ok,
+        "duplicates": len(result.rows) - len(result.new_rows),
+        "ok": result.ok and bool(result.new_rows),
     }
 
 
 @bp.route("/branches/<int:branch_id>/import/<token>", methods=["POST"])
 @login_required
 def import_confirm(branch_id: int, token: str):
-    """Add every member of the file, or none of them."""
+    """Add every member of the file not yet on the roster, or none of them. A confirm is used
+    once: a retry (say, after a confirm that timed out but committed) is told it is done."""
     branch = _branch(branch_id)
+    if (done := _imported_before(branch, token)) is not None:
+        return _already_imported(branch, done)
     path, meta = _load(branch, token)
     busy = path.with_suffix(path.suffix + ".busy")
     try:
         path.rename(busy)  # a second click finds no file: the roster is imported once
     except OSError:
-        abort(404)
+        return _importing(branch)
     try:
-        added = roster_import.apply(current_user, branch, meta["filename"], busy.read_bytes())
+        imported = roster_import.apply(current_user, branch, meta["filename"], busy.read_bytes())
     except roster_import.ImportRejected:
         db.session.rollback()
         busy.rename(path)
         flash(_("名册有误，没有导入任何党员。请按下面的提示修改文件后重新上传。"), "error")
         return redirect(url_for(".import_preview", branch_id=branch.id, token=token))
     db.session.commit()
+    _record_done(branch, token, len(imported.added))
     busy.unlink(missing_ok=True)
     path.with_suffix(".json").unlink(missing_ok=True)
-    flash(_("已导入 %(count)s 名党员。", count=len(added)), "success")
+    flash(_("已导入 %(count)s 名党员。", count=len(imported.added)), "success")
+    if imported.skipped:
+        flash(_("%(n)s 人已在名册中，没有重复导入。", n=imported.skipped), "warning")
+    return redirect(url_for("orgs.show", org_id=branch.id))
+
+
+def _record_done(branch: Organization, token: str, count: int) -> None:
+    """Remember a committed import for a day, so the same confirm is not taken for a new one."""
+    done = {"branch_id": branch.id, "person_id": current_user.id, "count": count}
+    (_folder() / f"{token}.done").write_text(json.dumps(done), encoding="utf-8")
+
+
+def _imported_before(branch: Organization, token: str) -> dict | None:
+    if not TOKEN.fullmatch(token):
+        abort(404)
+    try:
+        done = json.loads((_folder() / f"{token}.done").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    mine = done.get("branch_id") == branch.id and done.get("person_id") == current_user.id
+    return done if mine else None
+
+
+def _already_imported(branch: Organization, done: dict):
+    flash(_("这份名册已经导入（%(count)s 名党员），没有重复导入。", count=done.get("count", 0)), "warning")
     return redirect(url_for("orgs.show", org_id=branch.id))
 
 
@@ -157,9 +189,29 @@ def _load(branch: Organization, token: str) -> tuple[Path, dict]:
         abort(404)
     mine = meta.get("branch_id") == branch.id and meta.get("person_id") == current_user.id
     path = folder / f"{token}.{meta.get('extension')}"
+    if mine and meta.get("extension") in EXTENSIONS:
+        _recover_abandoned(path)
+        if not path.is_file() and path.with_suffix(path.suffix + ".busy").exists():
+            abort(_importing(branch))
     if not mine or meta.get("extension") not in EXTENSIONS or not path.is_file():
         abort(404)
     return path, meta
+
+
+def _importing(branch: Organization):
+    flash(_("这份名册正在导入，请稍后刷新支部页面查看结果。"), "warning")
+    return redirect(url_for("orgs.show", org_id=branch.id))
+
+
+def _recover_abandoned(path: Path) -> None:
+    """A confirm whose worker died mid-import left the file ``.busy`` and committed nothing
+    (``.done`` is written after the commit): after a while, offer it for confirmation again."""
+    busy = path.with_suffix(path.suffix + ".busy")
+    try:
+        if not path.exists() and time.time() - busy.stat().st_ctime > ABANDONED_AFTER:
+            busy.rename(path)
+    except OSError:
+        return
 
 
 def _sweep(folder: Path) -> None:
