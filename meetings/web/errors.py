@@ -1,8 +1,13 @@
 """Error pages in the reader's language; a 500 rolls the session back first.
 
-Under /api/v1 the answer is a problem+json instead, also for errors no API view saw.
+Under /api/v1 the answer is a problem+json instead, also for errors no API view saw. A
+database that is away (restarted, unreachable) is a 503 with ``Retry-After``, answered
+without the database: no signed-in person, no language preference, no navigation.
 """
-from flask import Flask, render_template
+import contextlib
+
+import sqlalchemy as sa
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -52,7 +57,29 @@ def render_server_error(error: Exception):
     return _page(500, 500)
 
 
+RETRY_AFTER = "30"  # seconds: a restarting database is usually back within this
+UNAVAILABLE_TITLE = "服务暂时不可用"
+UNAVAILABLE_DETAIL = "数据库暂时无法连接，本次操作未保存任何内容。请稍后重试。"
+
+
+def render_database_unavailable(error: sa.exc.DBAPIError):
+    """The database went away: say so plainly, in Chinese and English, touching nothing of it."""
+    with contextlib.suppress(sa.exc.DBAPIError):  # the pool replaces a dead connection later
+        db.session.rollback()
+    headers = {"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"}
+    if problems.is_api_request():
+        response = problems.problem(503, kind=("unavailable", UNAVAILABLE_TITLE, UNAVAILABLE_DETAIL))
+        response.headers.update(headers)  # replaces the rate limiter's own Retry-After
+        return response
+    # Straight from the Jinja environment: the context processors would ask who is signed in.
+    page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+        title=UNAVAILABLE_TITLE, message=UNAVAILABLE_DETAIL, path=request.path)
+    return page, 503, headers
+
+
 def init_app(app: Flask) -> None:
+    for error in (sa.exc.OperationalError, sa.exc.InterfaceError):  # not IntegrityError & co.
+        app.register_error_handler(error, render_database_unavailable)
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(500, render_server_error)
