@@ -14,7 +14,7 @@ from meetings.clock import today_in_beijing
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, Organization, Person, utcnow
-from meetings.services import accounts, api_tokens, demo_meetings, orgs, overview, roster
+from meetings.services import accounts, api_tokens, demo_mail, demo_meetings, orgs, overview, roster
 from meetings.services import demo_data as data
 from meetings.services.roster import MemberFields
 
@@ -69,6 +69,8 @@ def seed_demo(password: str = data.DEFAULT_PASSWORD, today: date | None = None,
         _seed_tokens(now)
         result = report(root, created=True, password=password)
     result.meetings = demo_meetings.seed_meetings(root, now)
+    if result.meetings:
+        demo_mail.refuse_one_invite(root, now)
     return result
 
 

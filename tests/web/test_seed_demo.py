@@ -2,9 +2,9 @@
 import pytest
 import sqlalchemy as sa
 
-from meetings.domain.terms import OrgKind, PersonCategory, PersonStatus
+from meetings.domain.terms import OrgKind, OutboxStatus, PersonCategory, PersonStatus
 from meetings.extensions import db
-from meetings.models import ApiToken, AuditEvent, CommitteeSeat, Organization, Person
+from meetings.models import ApiToken, AuditEvent, CommitteeSeat, Organization, OutboxMessage, Person
 from tests.builders import empty_tables
 
 PASSWORD = "orglife-demo"
@@ -157,3 +157,12 @@ def test_the_secretary_has_a_script_token_in_use_and_a_revoked_one(app, seeded, 
     assert "olt_" not in page  # their plaintexts were never kept
     seed(app)
     assert count(ApiToken) == 2
+
+
+def test_the_demo_shows_one_invite_the_relay_refused(app, seeded, client):
+    failed = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED))
+    (row,) = failed.all()
+    assert "550" in row.last_error and row.kind == "invite"
+    client.post("/login", data={"login": "admin", "password": PASSWORD})
+    page = client.get("/mail").get_data(as_text=True)
+    assert row.recipient in page and "已放弃" in page

@@ -150,7 +150,7 @@ def _handle(row: OutboxMessage, now: datetime, transport: Transport, worker: Wor
     try:
         transport.send(row.recipient, row.message, ref=row.id)
     except Exception as exc:  # any failure of one message must not stop the queue
-        _record_failure(row, now, exc)
+        record_failure(row, now, exc)
     else:
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, None
     row.claimed_by = row.claimed_at = None
@@ -222,7 +222,8 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _record_failure(row: OutboxMessage, now: datetime, exc: Exception) -> None:
+def record_failure(row: OutboxMessage, now: datetime, exc: Exception) -> None:
+    """The error on the row, and a retry after the backoff, or `failed` when it is final."""
     row.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_LENGTH]
     if _permanent(exc) or now - row.queued_at >= RETRY_FOR:
         row.status = OutboxStatus.FAILED
