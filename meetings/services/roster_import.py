@@ -13,7 +13,7 @@ from meetings.domain.roster_import import ImportResult, RowError
 from meetings.domain.roster_template import template_workbook
 from meetings.extensions import db
 from meetings.models import Organization, Person
-from meetings.services import audit, orgs, roster
+from meetings.services import audit, locks, orgs, roster
 
 
 class ImportRejected(ValueError):
@@ -89,14 +89,8 @@ def apply(actor: Person | None, branch: Organization, filename: str, data: bytes
 
 
 def _lock_roster(branch: Organization) -> None:
-    """Wait for any other import into the branch (PostgreSQL: its row lock; SQLite: the write
-    lock), so that the duplicate check sees what the other one committed."""
-    row = sa.select(Organization.id).where(Organization.id == branch.id)
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(sa.update(Organization).where(Organization.id == branch.id)
-                           .values(id=Organization.id).execution_options(synchronize_session=False))
-    else:
-        db.session.execute(row.with_for_update())
+    """Wait for any other import into the branch, so the duplicate check sees what it added."""
+    locks.lock_row(Organization, branch.id)
 
 
 def template(branch: Organization | None) -> bytes:

@@ -11,9 +11,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -47,8 +48,10 @@ def relay(delay: float = 0.0) -> SmtpServer:
 
 
 def wall_clock() -> datetime:
-    """The worker process reads the real clock, so its mail is queued at the real time."""
-    return datetime.now(UTC)
+    """An hour ago by this process's clock: the worker is another program on its own clock, and
+    under faketime a child's clock starts again at the fake instant, behind its parent's; an
+    hour back, its mail is due for the worker either way (and far from the days of retries)."""
+    return datetime.now(UTC) - timedelta(hours=1)
 
 
 def queue_messages(count: int) -> list[int]:
@@ -75,7 +78,10 @@ class WorkerProcess:
         self.output = ""
 
     def start(self) -> WorkerProcess:
-        self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+        # A file, not a pipe: a worker printing a line per message would fill a pipe nobody
+        # reads until it stops, and block.
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=self.log,
                                         stderr=subprocess.STDOUT, text=True)
         return self
 
@@ -83,12 +89,15 @@ class WorkerProcess:
         """Send ``signum`` and wait for the process to end; its exit code."""
         self.process.send_signal(signum)
         try:
-            out, _ = self.process.communicate(timeout=timeout)
+            self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            out, _ = self.process.communicate()
+            self.process.wait()
             raise
-        self.output += out
+        finally:
+            self.log.seek(0)
+            self.output += self.log.read()
+            self.log.close()
         return self.process.returncode
 
     def kill(self) -> None:
