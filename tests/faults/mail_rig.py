@@ -80,7 +80,7 @@ class WorkerProcess:
     def start(self) -> WorkerProcess:
         # A file, not a pipe: a worker printing a line per message would fill a pipe nobody
         # reads until it stops, and block.
-        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed in signal)
         self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=self.log,
                                         stderr=subprocess.STDOUT, text=True)
         return self
