@@ -224,11 +224,25 @@ def _process_alive(pid: int) -> bool:
 
 def record_failure(row: OutboxMessage, now: datetime, exc: Exception) -> None:
     """The error on the row, and a retry after the backoff, or `failed` when it is final."""
-    row.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_LENGTH]
+    row.last_error = f"{type(exc).__name__}: {describe(exc)}"[:ERROR_LENGTH]
     if _permanent(exc) or now - row.queued_at >= RETRY_FOR:
         row.status = OutboxStatus.FAILED
     else:
         row.status, row.next_attempt_at = OutboxStatus.PENDING, now + backoff(row.attempts)
+
+
+def describe(exc: Exception) -> str:
+    """The relay's answer as an administrator reads it ("550 5.1.1 …"), not a Python repr."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{rcpt + ' ' if rcpt else ''}{code} {_text(msg)}"
+                         for rcpt, (code, msg) in exc.recipients.items())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return str(exc)
+
+
+def _text(message: bytes | str) -> str:
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
 
 
 def _permanent(exc: Exception) -> bool:
