@@ -162,10 +162,11 @@ def _store(sha: str, data: bytes) -> None:
     either way the file's time says it was just wanted (see ``discard_if_unused``)."""
     with _storage_lock():
         path = _path(sha)
-        if path.exists():
-            os.utime(path)
-            return
-        _write(path, data)
+        if not path.exists():
+            _write(path, data)
+        # This process's clock, the one ``discard_if_unused`` compares with (not the kernel's).
+        now = time.time()
+        os.utime(path, (now, now))
 
 
 def _write(path: Path, data: bytes) -> None:

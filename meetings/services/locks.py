@@ -21,7 +21,10 @@ def lock_row(model, row_id: int) -> None:
     """Wait for any other transaction holding this row (or, on SQLite, the database's write
     lock) to commit; what this one reads afterwards is what that one left."""
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(sa.update(model).where(model.id == row_id).values(id=model.id)
-                           .execution_options(synchronize_session=False))
+        # Each column set to itself, the ones with an ``onupdate`` too: otherwise taking the
+        # lock would stamp updated_at, and a later real change to the same instant is no change.
+        table = model.__table__
+        unchanged = {c: c for c in table.c if c.primary_key or c.onupdate is not None}
+        db.session.execute(sa.update(table).where(table.c.id == row_id).values(unchanged))
     else:
         db.session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())

@@ -4,6 +4,7 @@ The uploaded bytes wait under ``instance/imports/<token>.<ext>`` (with ``<token>
 whose upload it is, for which branch) between the preview and the confirmation.
 """
 import json
+import os
 import re
 import secrets
 import time
@@ -124,6 +125,7 @@ def import_confirm(branch_id: int, token: str):
     busy = path.with_suffix(path.suffix + ".busy")
     try:
         path.rename(busy)  # a second click finds no file: the roster is imported once
+        _stamp(busy)  # since when it is busy
     except OSError:
         return _importing(branch)
     try:
@@ -175,7 +177,15 @@ def _store(branch: Organization, filename: str, data: bytes) -> str:
     meta = {"branch_id": branch.id, "person_id": current_user.id, "filename": filename[-200:],
             "extension": extension}
     (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    _stamp(folder / f"{token}.{extension}", folder / f"{token}.json")
     return token
+
+
+def _stamp(*paths: Path) -> None:
+    """File times from this process's clock, the one ``_sweep`` and the recovery compare with."""
+    now = time.time()
+    for path in paths:
+        os.utime(path, (now, now))
 
 
 def _load(branch: Organization, token: str) -> tuple[Path, dict]:
@@ -208,7 +218,7 @@ def _recover_abandoned(path: Path) -> None:
     (``.done`` is written after the commit): after a while, offer it for confirmation again."""
     busy = path.with_suffix(path.suffix + ".busy")
     try:
-        if not path.exists() and time.time() - busy.stat().st_ctime > ABANDONED_AFTER:
+        if not path.exists() and time.time() - busy.stat().st_mtime > ABANDONED_AFTER:
             busy.rename(path)
     except OSError:
         return
