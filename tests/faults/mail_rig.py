@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -86,15 +87,16 @@ class WorkerProcess:
         return self
 
     def signal(self, signum: int, *, timeout: float = 30) -> int:
-        """Send ``signum`` and wait for the process to end; its exit code."""
+        """Send ``signum`` and wait for the process to end; its exit code. (Polled: Popen.wait's
+        timeout sleeps with time.sleep, which fails under CI's faketime.)"""
         self.process.send_signal(signum)
         try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
+            if not wait_until(lambda: self.process.poll() is not None, timeout=timeout, step=0.02):
+                self.process.kill()
+                self.process.wait()
+                raise TimeoutError(f"the worker did not stop within {timeout} s of signal {signum}")
         finally:
+            self.process.wait()
             self.log.seek(0)
             self.output += self.log.read()
             self.log.close()
@@ -112,12 +114,17 @@ def statuses() -> Counter:
     return Counter(db.session.scalars(sa.select(OutboxMessage.status)))
 
 
+def pause(seconds: float) -> None:
+    """Sleep, the way that works under CI's faketime too (its time.sleep fails with EINVAL)."""
+    threading.Event().wait(seconds)
+
+
 def wait_until(predicate, *, timeout: float, step: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(step)
+        pause(step)
     return predicate()
 
 

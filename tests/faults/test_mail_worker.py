@@ -6,7 +6,6 @@ a SIGTERM finishes the message in hand and stops with nothing doubled.
 """
 import random
 import signal
-import time
 
 import pytest
 
@@ -22,16 +21,16 @@ def slow_relay():
     server.stop()
 
 
-def test_twenty_kills_mid_batch_lose_nothing_and_double_at_most_one_each(ctx, database_url, slow_relay):
+def test_twenty_kills_mid_batch_lose_nothing_and_double_at_most_one_each(ctx, worker_process, slow_relay):
     total, kills, rng = 120, 20, random.Random(13)
     mail_rig.queue_messages(total)
-    worker = mail_rig.WorkerProcess(database_url, slow_relay.url)
+    worker = worker_process(slow_relay.url)
     for _ in range(kills):
         worker.start()
         # Wait for the worker to be at work, then kill it somewhere inside a delivery.
         mail_rig.wait_until(lambda before=len(slow_relay.handler.envelopes): len(slow_relay.handler.envelopes)
                             > before, timeout=30, step=0.01)
-        time.sleep(rng.uniform(0.0, 0.06))
+        mail_rig.pause(rng.uniform(0.0, 0.06))
         worker.kill()
     worker.start()
     assert mail_rig.wait_until(lambda: mail_rig.drained(total), timeout=120), mail_rig.statuses()
@@ -44,10 +43,10 @@ def test_twenty_kills_mid_batch_lose_nothing_and_double_at_most_one_each(ctx, da
     assert mail_rig.statuses() == {OutboxStatus.SENT: total}
 
 
-def test_sigterm_finishes_the_message_in_hand_and_doubles_nothing(ctx, database_url, slow_relay):
+def test_sigterm_finishes_the_message_in_hand_and_doubles_nothing(ctx, worker_process, slow_relay):
     total = 60
     mail_rig.queue_messages(total)
-    worker = mail_rig.WorkerProcess(database_url, slow_relay.url).start()
+    worker = worker_process(slow_relay.url).start()
     assert mail_rig.wait_until(lambda: len(slow_relay.handler.envelopes) >= 10, timeout=30, step=0.01)
     assert worker.signal(signal.SIGTERM) == 0
     assert "已停止 Stopped." in worker.output
@@ -62,13 +61,13 @@ def test_sigterm_finishes_the_message_in_hand_and_doubles_nothing(ctx, database_
     assert mail_rig.interrupted_total() == 0
 
 
-def test_a_relay_outage_loses_nothing_and_the_worker_keeps_running(ctx, database_url):
+def test_a_relay_outage_loses_nothing_and_the_worker_keeps_running(ctx, worker_process):
     server = mail_rig.relay()
     server.start()
     server.stop()  # the port is known; the relay is down when the worker starts
     total = 20
     mail_rig.queue_messages(total)
-    worker = mail_rig.WorkerProcess(database_url, server.url).start()
+    worker = worker_process(server.url).start()
     assert mail_rig.wait_until(lambda: mail_rig.statuses().get(OutboxStatus.PENDING) == total
                                and mail_rig.attempted(total), timeout=30)
     server.start()
