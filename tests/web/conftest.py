@@ -5,6 +5,7 @@ from meetings.extensions import db
 from meetings.services import meeting_types, requirements
 from tests.attachment_client import upcoming_meeting
 from tests.meeting_builders import make_started_meeting
+from tests.smtp_server import SmtpServer
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +38,12 @@ def started(world):
     assembly = make_started_meeting(world, code="branch_assembly")
     db.session.commit()
     return assembly
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback (aiosmtpd) that a test may stop and start."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

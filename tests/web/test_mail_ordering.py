@@ -12,15 +12,11 @@ from meetings.models import OutboxMessage
 from meetings.services import responses, scheduling
 from meetings.services.mail import delivery, queue, transports
 from tests.meeting_builders import NOW, make_fields, make_meeting
-from tests.smtp_server import SmtpServer
 
 
 @pytest.fixture
-def relay():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
+def relay(smtp):
+    return smtp
 
 
 def deliver(relay, now):

@@ -14,18 +14,10 @@ from meetings.models import OutboxMessage
 from meetings.services import outbox
 from meetings.services.mail import delivery, transports
 from tests.ical_checks import problems, sample_meeting, sample_member
-from tests.smtp_server import SmtpServer, free_port
+from tests.smtp_server import free_port
 
 NOW = datetime(2026, 7, 1, 6, 0, tzinfo=UTC)
 SENDER = "组织生活 <orglife@example.org>"
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def queue(recipient="张三 <zhang.san@example.org>", *, subject="会议通知：七月主题党日", now=NOW,
