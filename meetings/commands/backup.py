@@ -8,18 +8,30 @@ from meetings.extensions import db
 from meetings.services import backup as service
 
 FILE = click.Path(dir_okay=False, path_type=Path)
+VERBOSE = click.option("--verbose", "-v", is_flag=True, help="Also print what pg_restore / SQLite said.")
+
+
+def _refused(exc: service.BackupError, verbose: bool) -> click.ClickException:
+    """The plain message; the tool's own words only when asked for (they help an expert, and
+    would bury the one line that says nothing was changed)."""
+    if exc.detail and verbose:
+        return click.ClickException(f"{exc}\n{exc.detail}")
+    if exc.detail:
+        return click.ClickException(f"{exc}\n（加 --verbose 查看详细输出 Add --verbose for the details）")
+    return click.ClickException(str(exc))
 
 
 @click.command("backup")
 @click.argument("path", type=FILE)
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@VERBOSE
 @with_appcontext
-def backup_command(path: Path, force: bool) -> None:
+def backup_command(path: Path, force: bool, verbose: bool) -> None:
     """Copy the database to PATH (备份) while the site keeps running."""
     try:
         done = service.backup(db.engine, path, force=force)
     except service.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise _refused(exc, verbose) from exc
     click.echo(f"已备份 Backed up {_database(db.engine)} to {done.path} "
                f"({done.size} 字节 bytes, {done.kind})")
 
@@ -27,8 +39,9 @@ def backup_command(path: Path, force: bool) -> None:
 @click.command("restore")
 @click.argument("path", type=FILE)
 @click.option("--yes", is_flag=True, help="Really replace all data with the backup's.")
+@VERBOSE
 @with_appcontext
-def restore_command(path: Path, yes: bool) -> None:
+def restore_command(path: Path, yes: bool, verbose: bool) -> None:
     """Replace ALL data of the database with the backup at PATH (恢复)."""
     if not yes:
         click.echo(f"将用 {path} 替换 {_database(db.engine)} 的全部数据；确认请加 --yes "
@@ -40,7 +53,7 @@ def restore_command(path: Path, yes: bool) -> None:
     try:
         done = service.restore(db.engine, path)
     except service.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise _refused(exc, verbose) from exc
     click.echo(f"已恢复 Restored {_database(db.engine)} from {done.path} "
                f"({done.size} 字节 bytes, {done.kind})")
 

@@ -17,6 +17,11 @@ import sqlalchemy as sa
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 MAGIC = {SQLITE: b"SQLite format 3\x00", POSTGRESQL: b"PGDMP"}
+NOT_A_BACKUP = ("不是 OrgLife 备份文件，或文件已损坏，数据库未改动 "
+                "Not an OrgLife backup, or a damaged one; the database was not changed")
+DAMAGED = ("备份文件已损坏或不完整，数据库未改动 The backup file is damaged or incomplete; "
+           "the database was not changed: {path}")
+RESTORE_FAILED = "恢复失败，已全部撤销，数据库未改动 The restore failed and was undone; the database was not changed"
 # Every migrated OrgLife database has this table; one made by hand or by another app does not.
 MARKER_TABLE = "alembic_version"
 PG_PARAMS = {"host": "PGHOST", "port": "PGPORT", "sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT",
@@ -24,7 +29,15 @@ PG_PARAMS = {"host": "PGHOST", "port": "PGPORT", "sslmode": "PGSSLMODE", "sslroo
 
 
 class BackupError(Exception):
-    """The backup or restore did not happen; the message is for the operator (Chinese, English)."""
+    """The backup or restore did not happen; the message is for the operator (Chinese, English).
+
+    ``detail`` keeps what a tool said (pg_restore's own words, SQLite's error) for whoever
+    digs further; the message alone says what happened and what was (not) changed.
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -69,7 +82,7 @@ def restore(engine: sa.Engine, path: Path) -> Outcome:
         raise BackupError(f"找不到备份文件 No such backup file: {path}")
     found = file_kind(path)
     if found is None:
-        raise BackupError(f"不是 OrgLife 备份文件 Not an OrgLife backup: {path}")
+        raise BackupError(f"{NOT_A_BACKUP}: {path}")
     if found != kind:
         raise BackupError(f"这是 {found} 备份，不能恢复到 {kind} 数据库 "
                           f"A {found} backup cannot be restored into a {kind} database")
@@ -138,22 +151,22 @@ def _sqlite_restore(engine: sa.Engine, path: Path) -> None:
     def install(tmp: Path) -> None:
         try:
             _sqlite_copy(path, tmp)
-            _check_sqlite_backup(tmp)
+            _check_sqlite_backup(tmp, shown_as=path)
             if target.exists():
                 shutil.copymode(target, tmp)  # mkstemp's 0600 would lock out a site run as another user
         except sqlite3.DatabaseError as exc:
-            raise BackupError(f"不是 OrgLife 备份文件 Not an OrgLife backup: {path} ({exc})") from exc
+            raise BackupError(f"{NOT_A_BACKUP}: {path}", detail=str(exc)) from exc
         # Pooled connections still point at the old file; close them before it is replaced.
         engine.dispose()
 
     _write_atomically(target, install)
 
 
-def _check_sqlite_backup(candidate: Path) -> None:
+def _check_sqlite_backup(candidate: Path, shown_as: Path) -> None:
     con = sqlite3.connect(f"{candidate.resolve().as_uri()}?mode=ro", uri=True)
     try:
         if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise BackupError(f"备份文件已损坏 The backup file is damaged: {candidate}")
+            raise BackupError(DAMAGED.format(path=shown_as))
         has_marker = con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
                                  (MARKER_TABLE,)).fetchone()[0]
         if not has_marker or not con.execute(f"SELECT count(*) FROM {MARKER_TABLE}").fetchone()[0]:
@@ -175,15 +188,17 @@ def _pg_env(url: sa.URL) -> dict[str, str]:
     return env
 
 
-def _pg_run(tool: str, args: list[str], url: sa.URL) -> str:
-    """Run a PostgreSQL client tool; its error text becomes the BackupError."""
+def _pg_run(tool: str, args: list[str], url: sa.URL, failed: str | None = None) -> str:
+    """Run a PostgreSQL client tool; when it fails, ``failed`` (or a generic line) is the
+    message and the tool's own error text the detail."""
     exe = shutil.which(tool)
     if exe is None:
         raise BackupError(f"找不到 {tool}，请安装 postgresql-client {tool} not found: "
                           "install the PostgreSQL client tools")
     done = subprocess.run([exe, *args], env=_pg_env(url), capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BackupError(f"{tool} 失败 {tool} failed (exit {done.returncode}): {done.stderr.strip()}")
+        raise BackupError(failed or f"{tool} 失败 {tool} failed (exit {done.returncode})",
+                          detail=done.stderr.strip())
     return done.stdout
 
 
@@ -192,16 +207,18 @@ def _pg_dump(url: sa.URL, tmp: Path) -> None:
 
 
 def _pg_restore(engine: sa.Engine, path: Path) -> None:
-    """Check the archive lists an OrgLife schema, then restore it in one transaction."""
-    try:
-        listing = _pg_run("pg_restore", ["--list", str(path)], engine.url)
-    except BackupError as exc:
-        raise BackupError(f"不是 OrgLife 备份文件 Not an OrgLife backup: {path} ({exc})") from exc
+    """Check the archive lists an OrgLife schema and reads to its end, then restore it in one
+    transaction."""
+    listing = _pg_run("pg_restore", ["--list", str(path)], engine.url, failed=f"{NOT_A_BACKUP}: {path}")
     if not re.search(rf"\bTABLE \S+ {MARKER_TABLE}\b", listing):
         raise BackupError(f"不是 OrgLife 备份文件（没有 {MARKER_TABLE} 表） "
                           f"Not an OrgLife backup (no {MARKER_TABLE} table)")
+    # The table of contents sits at the front; a truncated or damaged archive shows only when
+    # its data is read. Read all of it into nothing first, so such a file is refused untouched.
+    _pg_run("pg_restore", ["--file=/dev/null", str(path)], engine.url, failed=DAMAGED.format(path=path))
     # DROP TABLE waits for every open transaction on the table (the archive itself sets
     # lock_timeout = 0), so our own pooled connections go first; the site's requests are short.
     engine.dispose()
     _pg_run("pg_restore", ["--clean", "--if-exists", "--no-owner", "--no-privileges",
-                           "--single-transaction", f"--dbname={engine.url.database}", str(path)], engine.url)
+                           "--single-transaction", f"--dbname={engine.url.database}", str(path)], engine.url,
+            failed=RESTORE_FAILED)

@@ -154,3 +154,34 @@ def test_backup_keeps_an_existing_file_unless_forced(app, filled, tmp_path):
     result = cli(app, "backup", "--force", str(path))
     assert result.exit_code == 0, result.output
     assert service.file_kind(path) == db.engine.dialect.name
+
+
+def truncated(path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def scribbled(path) -> None:
+    """Bytes overwritten in the middle, as a bad disk or an interrupted copy leaves them."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 512] = os.urandom(512)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [truncated, scribbled], ids=["truncated", "scribbled"])
+def test_a_damaged_real_backup_is_refused_in_plain_words(app, filled, tmp_path, damage):
+    """A real backup of this database, then damaged: refused before anything is replaced, with
+    one line that says so; the tool's own words only with --verbose."""
+    path = tmp_path / "orglife.backup"
+    assert cli(app, "backup", str(path)).exit_code == 0
+    damage(path)
+    before = snapshot()
+    result = cli(app, "restore", "--yes", str(path))
+    assert result.exit_code != 0
+    assert "数据库未改动" in result.output and "the database was not changed" in result.output
+    assert "pg_restore:" not in result.output and "--verbose" in result.output
+    assert snapshot() == before
+    verbose = cli(app, "restore", "--yes", "--verbose", str(path))
+    assert verbose.exit_code != 0 and set(verbose.output.splitlines()) - set(result.output.splitlines())
+    assert snapshot() == before
