@@ -40,7 +40,10 @@ def page_of(item: str) -> dict:
 SCHEMAS = {
     "Problem": {
         "type": "object", "description": "RFC 9457 problem details",
-        "properties": {"type": URL, "title": STR, "status": INT, "detail": STR, "instance": STR},
+        "properties": {"type": URL, "title": STR, "status": INT, "detail": STR, "instance": STR,
+                       "saved": {"type": ["boolean", "null"], "description":
+                                 "On a 503 (database unavailable): whether this request's change was "
+                                 "committed; null when its COMMIT was sent and the answer was lost."}},
         "required": ["type", "title", "status", "detail"]},
     "ValidationProblem": {"allOf": [ref("Problem"), {
         "type": "object", "required": ["errors"],

@@ -110,8 +110,12 @@ def save_minutes(meeting_id: int):
     except minutes_service.MinutesError as error:
         db.session.rollback()
         raise invalid([{"field": "body", "message": str(error)}]) from None
-    db.session.commit()
+    # The answer is made before the commit, so that nothing after it needs the database: a
+    # connection lost once the revision is saved cannot turn a save into an error.
+    db.session.flush()
     record = minutes_service.for_meeting(meeting)
     revision = record.current_revision
     shown = minutes_shape(meeting, record, revision.header or minutes_service.header(meeting))
-    return tagged(json_response(shown), of_minutes(meeting.id, revision.number))
+    response = tagged(json_response(shown), of_minutes(meeting.id, revision.number))
+    db.session.commit()
+    return response

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from meetings.api import problems
 from meetings.extensions import db
+from meetings.web import commits
 
 # (title, explanation) per status; other 4xx codes share the 400 text.
 TEXTS = {
@@ -59,25 +60,42 @@ def render_server_error(error: Exception):
 
 RETRY_AFTER = "30"  # seconds: a restarting database is usually back within this
 UNAVAILABLE_TITLE = "服务暂时不可用"
-UNAVAILABLE_DETAIL = "数据库暂时无法连接，本次操作未保存任何内容。请稍后重试。"
+# What the reader is told depends on how far this request got (web/commits): never
+# "nothing was saved" after a commit went through.
+# The page is in both languages: it cannot know the reader's preference without the database.
+UNAVAILABLE_DETAIL = {
+    commits.NOTHING: ("数据库暂时无法连接，本次操作未保存任何内容。请稍后重试。",
+                      "The database cannot be reached right now; nothing of this request was saved. "
+                      "Please try again in a moment."),
+    commits.UNKNOWN: ("保存时与数据库的连接中断，无法确认是否已保存。请稍后刷新页面查看，再决定是否重新提交。",
+                      "The connection to the database broke while saving, so it is not known whether "
+                      "this was saved. Reload the page in a moment and check before you submit again."),
+    commits.SAVED: ("您的操作已保存，但随后与数据库的连接中断，结果未能显示。请稍后刷新页面查看，无需重新提交。",
+                    "Your change was saved, but the connection to the database broke before the result "
+                    "could be shown. Reload the page in a moment; there is no need to submit again."),
+}
 
 
 def render_database_unavailable(error: sa.exc.DBAPIError):
     """The database went away: say so plainly, in Chinese and English, touching nothing of it."""
     with contextlib.suppress(sa.exc.DBAPIError):  # the pool replaces a dead connection later
         db.session.rollback()
+    outcome = commits.outcome()
+    detail, english = UNAVAILABLE_DETAIL[outcome]
     headers = {"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"}
     if problems.is_api_request():
-        response = problems.problem(503, kind=("unavailable", UNAVAILABLE_TITLE, UNAVAILABLE_DETAIL))
+        response = problems.problem(503, kind=("unavailable", UNAVAILABLE_TITLE, detail),
+                                    saved={commits.NOTHING: False, commits.SAVED: True}.get(outcome))
         response.headers.update(headers)  # replaces the rate limiter's own Retry-After
         return response
     # Straight from the Jinja environment: the context processors would ask who is signed in.
     page = current_app.jinja_env.get_template("errors/unavailable.html").render(
-        title=UNAVAILABLE_TITLE, message=UNAVAILABLE_DETAIL, path=request.path)
+        title=UNAVAILABLE_TITLE, message=detail, english=english, path=request.path)
     return page, 503, headers
 
 
 def init_app(app: Flask) -> None:
+    commits.init_app(app, db)
     for error in (sa.exc.OperationalError, sa.exc.InterfaceError):  # not IntegrityError & co.
         app.register_error_handler(error, render_database_unavailable)
     app.register_error_handler(CSRFError, render_csrf_error)
