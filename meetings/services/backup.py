@@ -21,7 +21,8 @@ NOT_A_BACKUP = ("不是 OrgLife 备份文件，或文件已损坏，数据库未
                 "Not an OrgLife backup, or a damaged one; the database was not changed")
 DAMAGED = ("备份文件已损坏或不完整，数据库未改动 The backup file is damaged or incomplete; "
            "the database was not changed: {path}")
-RESTORE_FAILED = "恢复失败，已全部撤销，数据库未改动 The restore failed and was undone; the database was not changed"
+RESTORE_FAILED = ("恢复失败，已全部撤销，数据库未改动 "
+                  "The restore failed and was undone; the database was not changed")
 # Every migrated OrgLife database has this table; one made by hand or by another app does not.
 MARKER_TABLE = "alembic_version"
 PG_PARAMS = {"host": "PGHOST", "port": "PGPORT", "sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT",

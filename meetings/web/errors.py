@@ -64,13 +64,16 @@ UNAVAILABLE_TITLE = "服务暂时不可用"
 # "nothing was saved" after a commit went through.
 # The page is in both languages: it cannot know the reader's preference without the database.
 UNAVAILABLE_DETAIL = {
-    commits.NOTHING: ("数据库暂时无法连接，本次操作未保存任何内容。请稍后重试。",
+    commits.NOTHING: ("数据库暂时无法连接，本次操作未保存任何内容。"
+                      "请稍后重试。",
                       "The database cannot be reached right now; nothing of this request was saved. "
                       "Please try again in a moment."),
-    commits.UNKNOWN: ("保存时与数据库的连接中断，无法确认是否已保存。请稍后刷新页面查看，再决定是否重新提交。",
+    commits.UNKNOWN: ("保存时与数据库的连接中断，无法确认是否已保存。"
+                      "请稍后刷新页面查看，再决定是否重新提交。",
                       "The connection to the database broke while saving, so it is not known whether "
                       "this was saved. Reload the page in a moment and check before you submit again."),
-    commits.SAVED: ("您的操作已保存，但随后与数据库的连接中断，结果未能显示。请稍后刷新页面查看，无需重新提交。",
+    commits.SAVED: ("您的操作已保存，但随后与数据库的连接中断，结果未能显示。"
+                    "请稍后刷新页面查看，无需重新提交。",
                     "Your change was saved, but the connection to the database broke before the result "
                     "could be shown. Reload the page in a moment; there is no need to submit again."),
 }
