@@ -5,6 +5,7 @@ API (a form on another site, a script) is an anonymous caller here, and gets a 4
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Response, current_app, g, request
 from flask_limiter.util import get_remote_address
 
@@ -42,7 +43,10 @@ def require_token() -> None:
         raise ApiProblem(403, kind=READ_ONLY_TOKEN)
     g.api_token = token
     g._login_user = token.person  # Flask-Login's slot: current_user is the owner, never the cookie's
-    g.api_touched = api_tokens.touch(token, now)
+    if request.method in SAFE_METHODS:
+        g.api_touch_at = now  # written after the answer is ready (save_last_use), never before
+    else:
+        api_tokens.touch(token, now)  # travels with the write's own commit
 
 
 def caller() -> Person:
@@ -51,9 +55,16 @@ def caller() -> Person:
 
 
 def save_last_use(response: Response) -> Response:
-    """A read has nothing else to commit; a write's own commit carries the touch along."""
-    if g.get("api_touched") and request.method in SAFE_METHODS and response.status_code < 500:
-        db.session.commit()
+    """A read has nothing else to commit; a write's own commit carries the touch along. The
+    touch is bookkeeping: a database that cannot write it (a full disk) must not fail a read
+    whose answer is ready."""
+    touch_at = g.get("api_touch_at")
+    if touch_at is not None and response.status_code < 500 and api_tokens.touch(g.api_token, touch_at):
+        try:
+            db.session.commit()
+        except sa.exc.OperationalError as error:
+            db.session.rollback()
+            current_app.logger.warning("token last use not saved: %s", error)
     return response
 
 

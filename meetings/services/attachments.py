@@ -34,7 +34,7 @@ from meetings.domain.terms import AttachmentKind, MinutesState
 from meetings.extensions import db
 from meetings.models import Attachment, Meeting, Minutes, Person
 from meetings.policy import Action, can
-from meetings.services import audit
+from meetings.services import audit, storage
 
 NOTE_LENGTH = 200
 DISCARD_GRACE = 3600  # seconds: far longer than any upload takes from store to commit
@@ -61,7 +61,12 @@ def add_attachment(actor: Person, meeting: Meeting, *, kind: AttachmentKind, fil
     sha = hashlib.sha256(data).hexdigest()
     if _already_there(meeting, sha):
         raise AttachmentError(_("本次会议已有相同内容的附件“%(name)s”。", name=accepted.filename))
-    _store(sha, data)
+    try:
+        _store(sha, data)
+    except OSError as error:
+        if storage.no_space(error):
+            raise AttachmentError(_("存储空间不足，未保存。请联系管理员清理服务器空间后重试。")) from error
+        raise
     attachment = Attachment(meeting=meeting, kind=AttachmentKind(kind), filename=accepted.filename,
                             content_type=accepted.file_type.mime, size=len(data), sha256=sha,
                             uploaded_by_id=actor.id, uploaded_at=now, note=note)

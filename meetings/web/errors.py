@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from meetings.api import problems
 from meetings.extensions import db
+from meetings.services import storage
 from meetings.web import commits
 
 # (title, explanation) per status; other 4xx codes share the 400 text.
@@ -28,6 +29,7 @@ TEXTS = {
     429: (_l("操作过于频繁"), _l("尝试次数过多，请稍等一分钟后再试。")),
     500: (_l("服务器出错了"), _l("很抱歉，处理您的请求时出现了问题，未保存任何不完整的数据。"
                               "请稍后重试；如果问题持续，请联系管理员。")),
+    507: (_l("存储空间不足"), _l("服务器存储空间不足，未保存。请联系管理员清理空间后重试。")),
     "csrf": (_l("页面已过期"),
              _l("表单的安全校验已失效（可能页面停留过久）。请返回上一页，刷新后重新提交。")),
 }
@@ -58,6 +60,23 @@ def render_server_error(error: Exception):
     return _page(500, 500)
 
 
+def render_os_error(error: OSError):
+    """A write that met a full disk wherever no view expected it: 507, rolled back, said plainly.
+    Any other OSError goes on as an unhandled error (logged, a 500)."""
+    if not storage.no_space(error):
+        raise error
+    return _insufficient_storage()
+
+
+def _insufficient_storage():
+    with contextlib.suppress(sa.exc.DBAPIError):
+        db.session.rollback()
+    if problems.is_api_request():
+        title, detail = TEXTS[507]
+        return problems.problem(507, kind=("insufficient-storage", title, detail))
+    return _page(507, 507)
+
+
 RETRY_AFTER = "30"  # seconds: a restarting database is usually back within this
 UNAVAILABLE_TITLE = "服务暂时不可用"
 # What the reader is told depends on how far this request got (web/commits): never
@@ -80,7 +99,10 @@ UNAVAILABLE_DETAIL = {
 
 
 def render_database_unavailable(error: sa.exc.DBAPIError):
-    """The database went away: say so plainly, in Chinese and English, touching nothing of it."""
+    """The database went away: say so plainly, in Chinese and English, touching nothing of it.
+    A database that cannot write for a full disk is there: that is a 507, said as such."""
+    if storage.database_full(error):
+        return _insufficient_storage()
     with contextlib.suppress(sa.exc.DBAPIError):  # the pool replaces a dead connection later
         db.session.rollback()
     outcome = commits.outcome()
@@ -101,6 +123,7 @@ def init_app(app: Flask) -> None:
     commits.init_app(app, db)
     for error in (sa.exc.OperationalError, sa.exc.InterfaceError):  # not IntegrityError & co.
         app.register_error_handler(error, render_database_unavailable)
+    app.register_error_handler(OSError, render_os_error)
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(500, render_server_error)

@@ -22,7 +22,7 @@ from meetings.domain.terms import OrgKind
 from meetings.extensions import db
 from meetings.models import Organization
 from meetings.policy import Action
-from meetings.services import roster_import
+from meetings.services import roster_import, storage
 from meetings.web.forms import Form
 from meetings.web.roster import bp
 from meetings.web.util import authorize, load_or_404
@@ -84,8 +84,11 @@ def import_upload(branch_id: int):
         result = roster_import.preview(branch, upload.filename, data)
         if result.rows:
             token = _store(branch, upload.filename, data)
-            return redirect(url_for(".import_preview", branch_id=branch.id, token=token))
-        form.file.errors.extend(_message(e) for e in result.errors)
+            if token is not None:
+                return redirect(url_for(".import_preview", branch_id=branch.id, token=token))
+            form.file.errors.append(_("存储空间不足，未保存。请联系管理员清理服务器空间后重新上传。"))
+        else:
+            form.file.errors.extend(_message(e) for e in result.errors)
     return render_template("roster/import_upload.html", form=form, branch=branch, max_rows=MAX_ROWS)
 
 
@@ -146,9 +149,14 @@ def import_confirm(branch_id: int, token: str):
 
 
 def _record_done(branch: Organization, token: str, count: int) -> None:
-    """Remember a committed import for a day, so the same confirm is not taken for a new one."""
+    """Remember a committed import for a day, so the same confirm is not taken for a new one.
+    The import is committed already: a disk too full for this note must not say otherwise (a
+    repeated confirm then finds everyone on the roster and adds no one)."""
     done = {"branch_id": branch.id, "person_id": current_user.id, "count": count}
-    (_folder() / f"{token}.done").write_text(json.dumps(done), encoding="utf-8")
+    try:
+        (_folder() / f"{token}.done").write_text(json.dumps(done), encoding="utf-8")
+    except OSError as error:
+        current_app.logger.warning("roster import %s committed, its .done note not written: %s", token, error)
 
 
 def _imported_before(branch: Organization, token: str) -> dict | None:
@@ -167,17 +175,26 @@ def _already_imported(branch: Organization, done: dict):
     return redirect(url_for("orgs.show", org_id=branch.id))
 
 
-def _store(branch: Organization, filename: str, data: bytes) -> str:
-    """Keep the upload until it is confirmed; returns its token."""
+def _store(branch: Organization, filename: str, data: bytes) -> str | None:
+    """Keep the upload until it is confirmed; returns its token, or None when the disk is too
+    full to keep it (then nothing of it is left behind)."""
     folder = _folder()
     _sweep(folder)
     token = secrets.token_urlsafe(16)
     extension = filename.rsplit(".", 1)[-1].lower()
-    (folder / f"{token}.{extension}").write_bytes(data)
+    upload, note = folder / f"{token}.{extension}", folder / f"{token}.json"
     meta = {"branch_id": branch.id, "person_id": current_user.id, "filename": filename[-200:],
             "extension": extension}
-    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    _stamp(folder / f"{token}.{extension}", folder / f"{token}.json")
+    try:
+        upload.write_bytes(data)
+        note.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    except OSError as error:
+        upload.unlink(missing_ok=True)
+        note.unlink(missing_ok=True)
+        if storage.no_space(error):
+            return None
+        raise
+    _stamp(upload, note)
     return token
 
 
