@@ -51,7 +51,9 @@ class SmallDisk:
         self.filler.unlink()
 
     def files(self) -> set[str]:
-        return {str(p.relative_to(self.root)) for p in self.root.rglob("*") if p.is_file()} - {"filler", "uploads.lock"}  # the lock is empty and kept
+        """Every file but the filler and the storage lock (empty, kept for good)."""
+        found = {str(p.relative_to(self.root)) for p in self.root.rglob("*") if p.is_file()}
+        return found - {"filler", "uploads.lock"}
 
     def unmount(self) -> None:
         subprocess.run(["umount", str(self.root)], check=False)
@@ -78,6 +80,11 @@ def meeting(world):
     made = make_started_meeting(world)
     db.session.commit()
     return made
+
+
+def upload_roster(client, branch_id: int):
+    return client.post(f"/branches/{branch_id}/import", data={"file": (io.BytesIO(ROSTER), "名册.xlsx")},
+                       content_type="multipart/form-data")
 
 
 def _flashes(client, meeting_id: int) -> str:
@@ -107,16 +114,13 @@ def test_a_roster_upload_to_a_full_disk_says_so_on_the_form(client, auth, world,
     auth.login("secretary")
     before = disk.files()
     disk.fill()
-    response = client.post(f"/branches/{world.a1.id}/import",
-                           data={"file": (io.BytesIO(ROSTER), "名册.xlsx")},
-                           content_type="multipart/form-data")
+    response = upload_roster(client, world.a1.id)
     assert response.status_code == 200
     assert FULL in response.get_data(as_text=True)
     assert disk.files() == before
 
     disk.free()
-    response = client.post(f"/branches/{world.a1.id}/import", data={"file": (io.BytesIO(ROSTER), "名册.xlsx")},
-                           content_type="multipart/form-data")
+    response = upload_roster(client, world.a1.id)
     assert response.status_code == 302
     assert client.post(response.headers["Location"]).status_code == 302
     assert db.session.scalar(sa.select(Person).where(Person.login == "sunyi")) is not None
@@ -126,8 +130,7 @@ def test_a_committed_import_is_reported_done_even_if_the_disk_fills_meanwhile(cl
     """Between the preview and the confirm the disk fills: the import still lands and says so
     (its "done" note cannot be written; a repeated confirm then adds no one twice)."""
     auth.login("secretary")
-    response = client.post(f"/branches/{world.a1.id}/import", data={"file": (io.BytesIO(ROSTER), "名册.xlsx")},
-                           content_type="multipart/form-data")
+    response = upload_roster(client, world.a1.id)
     preview = response.headers["Location"]
     disk.fill()
     confirmed = client.post(preview)
