@@ -1,7 +1,9 @@
 """Fault tests inject the fault for real: processes killed, servers stopped, requests raced."""
+import os
+
 import pytest
 
-from tests.faults import mail_rig
+from tests.faults import mail_rig, pg_cluster
 
 
 @pytest.fixture
@@ -24,3 +26,18 @@ def worker_process(database_url):
     for worker in made:
         if worker.alive():
             worker.kill()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A private PostgreSQL cluster with an empty ``orglife`` database, for one test module."""
+    reason = pg_cluster.available()
+    if reason:
+        if os.environ.get("REQUIRE_ALL") == "1":
+            pytest.fail(f"REQUIRE_ALL=1 but no private PostgreSQL cluster: {reason}")
+        pytest.skip(reason)
+    made = pg_cluster.Cluster()
+    made.start()
+    made.sql("CREATE DATABASE orglife")
+    yield made
+    made.remove()

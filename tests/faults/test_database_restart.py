@@ -7,8 +7,6 @@ The server is a private cluster of this module (``pg_cluster``), whatever TEST_D
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -20,24 +18,9 @@ from meetings.models import Meeting, MinutesRevision, Person
 from tests.api_client import bearer
 from tests.builders import PASSWORD, RELAXED_LIMITS, empty_tables, make_world
 from tests.conftest import FreshContextClient
-from tests.faults import pg_cluster
 from tests.meeting_builders import make_started_meeting
 
 API = "/api/v1"
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    reason = pg_cluster.available()
-    if reason:
-        if os.environ.get("REQUIRE_ALL") == "1":
-            pytest.fail(f"REQUIRE_ALL=1 but no private PostgreSQL cluster: {reason}")
-        pytest.skip(reason)
-    made = pg_cluster.Cluster()
-    made.start()
-    made.sql("CREATE DATABASE orglife")
-    yield made
-    made.remove()
 
 
 @pytest.fixture(scope="module")
