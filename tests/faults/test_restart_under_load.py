@@ -93,11 +93,13 @@ def served(cluster, tmp_path_factory):
         api_headers = bearer(member)
         db.engine.dispose()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in (*pg_cluster.FAKED, "REDIS_URL", "ORGLIFE_PRODUCTION")}
+    dropped = (*pg_cluster.FAKED, "REDIS_URL", "ORGLIFE_PRODUCTION")  # real clock, limits in memory
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(DATABASE_URL=cluster.url("orglife"), SECRET_KEY="restart-under-load",
                LOGIN_RATE_LIMIT="1000 per minute", LOGIN_IP_RATE_LIMIT="1000 per minute")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "wsgi:app"], env=env, cwd=ROOT)
+    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+               "--log-level", "warning", "wsgi:app"]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
@@ -118,7 +120,8 @@ def _wait_until_up(base: str, server: subprocess.Popen) -> None:
     pytest.fail("gunicorn did not come up in 30 s")
 
 
-def _load(visitors: list[Visitor], paths: list[str], stop: threading.Event, started: float) -> list[Answer]:
+def _load(visitors: list[Visitor], paths: list[str], stop: threading.Event, started: float):
+    """Each visitor GETs the paths in turn until ``stop``; (the answers so far, the threads)."""
     answers: list[Answer] = []
 
     def visit(visitor: Visitor, offset: int) -> None:
