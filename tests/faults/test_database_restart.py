@@ -7,6 +7,8 @@ The server is a private cluster of this module (``pg_cluster``), whatever TEST_D
 """
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -64,6 +66,17 @@ def _token(app, login: str, *, read_only: bool = True) -> dict:
         return bearer(person, read_only=read_only)
 
 
+@contextlib.contextmanager
+def injected(target, name: str, fault):
+    """``fault`` runs once at the event ``name`` of ``target`` within the block."""
+    event.listen(target, name, fault, once=True)
+    try:
+        yield
+    finally:
+        if event.contains(target, name, fault):
+            event.remove(target, name, fault)
+
+
 def _kill_backend(cluster, connection) -> None:
     """The server ends this connection's backend, and we wait until it is gone."""
     pid = connection.info.backend_pid
@@ -102,14 +115,9 @@ def test_minutes_saved_just_before_the_server_stops_are_reported_saved(scene, cl
     and needs nothing after it, so the recorder is told revision 1 — which is what is there."""
     app, meeting_id = scene
     headers = _token(app, "recorder", read_only=False)
-    stop_after_commit = lambda _session: cluster.stop()  # noqa: E731
-    event.listen(Session, "after_commit", stop_after_commit, once=True)
-    try:
+    with injected(Session, "after_commit", lambda _session: cluster.stop()):
         response = app.test_client().put(f"{API}/meetings/{meeting_id}/minutes", headers=headers,
                                          json={"body": "## 讨论\n\n大家发言踊跃。"})
-    finally:
-        if event.contains(Session, "after_commit", stop_after_commit):
-            event.remove(Session, "after_commit", stop_after_commit)
     assert not cluster.running(), "the fault was not injected"
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["revision"] == 1 and response.headers["ETag"]
@@ -128,14 +136,9 @@ def test_a_change_saved_before_the_connection_broke_is_reported_saved(scene, clu
     with app.app_context():
         marks = [{"invitation_id": i.id, "was": None, "attendance": "present"}
                  for i in db.session.get(Meeting, meeting_id).invitations]
-    stop_after_commit = lambda _session: cluster.stop()  # noqa: E731
-    event.listen(Session, "after_commit", stop_after_commit, once=True)
-    try:
+    with injected(Session, "after_commit", lambda _session: cluster.stop()):
         response = app.test_client().put(f"{API}/meetings/{meeting_id}/attendance", headers=headers,
                                          json={"marks": marks})
-    finally:
-        if event.contains(Session, "after_commit", stop_after_commit):
-            event.remove(Session, "after_commit", stop_after_commit)
     assert response.status_code == 503, response.get_data(as_text=True)
     body = response.get_json()
     assert body["saved"] is True and "已保存" in body["detail"] and "无需重新提交" in body["detail"]
@@ -155,14 +158,9 @@ def test_a_commit_whose_answer_is_lost_is_reported_unknown_and_left_whole(scene,
     def kill_before_commit(connection):
         _kill_backend(cluster, connection.connection.dbapi_connection)
 
-    engine = _engine(app)
-    event.listen(engine, "commit", kill_before_commit, once=True)
-    try:
+    with injected(_engine(app), "commit", kill_before_commit):
         response = app.test_client().put(f"{API}/meetings/{meeting_id}/minutes", headers=headers,
                                          json={"body": "草稿"})
-    finally:
-        if event.contains(engine, "commit", kill_before_commit):
-            event.remove(engine, "commit", kill_before_commit)
     assert response.status_code == 503, response.get_data(as_text=True)
     body = response.get_json()
     assert body["saved"] is None and "无法确认" in body["detail"]
