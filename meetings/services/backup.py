@@ -196,7 +196,9 @@ def _pg_run(tool: str, args: list[str], url: sa.URL, failed: str | None = None) 
     if exe is None:
         raise BackupError(f"找不到 {tool}，请安装 postgresql-client {tool} not found: "
                           "install the PostgreSQL client tools")
-    done = subprocess.run([exe, *args], env=_pg_env(url), capture_output=True, text=True, check=False)
+    # errors="replace": a damaged archive puts its own bytes into the error text.
+    done = subprocess.run([exe, *args], env=_pg_env(url), capture_output=True, text=True, errors="replace",
+                          check=False)
     if done.returncode != 0:
         raise BackupError(failed or f"{tool} 失败 {tool} failed (exit {done.returncode})",
                           detail=done.stderr.strip())

@@ -162,10 +162,16 @@ def truncated(path) -> None:
 
 
 def scribbled(path) -> None:
-    """Bytes overwritten in the middle, as a bad disk or an interrupted copy leaves them."""
+    """A block overwritten, as a bad disk or an interrupted copy leaves it: in SQLite, over the
+    header of a table's page (SQLite keeps no checksums, so bytes changed inside a stored
+    value cannot be told from data); in a pg_dump archive, inside its compressed data."""
     data = bytearray(path.read_bytes())
-    middle = len(data) // 2
-    data[middle:middle + 512] = os.urandom(512)
+    if service.file_kind(path) == service.SQLITE:
+        page_size = int.from_bytes(data[16:18], "big")
+        start = page_size  # page 2: the root page of a table
+    else:
+        start = len(data) // 2
+    data[start:start + 512] = b"\xff" * 512
     path.write_bytes(bytes(data))
 
 
