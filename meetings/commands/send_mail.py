@@ -81,7 +81,7 @@ def _pass(transport, batch: int, worker: delivery.Worker,
     if reminded:
         click.echo(f"已生成 {reminded} 个会议的提醒 Queued reminders for {reminded} meeting(s).")
     return delivery.deliver_due(utcnow(), transport=transport, batch=batch, worker=worker,
-                                stop=stopping.is_set)
+                                stop=stopping.is_set, clock=utcnow)
 
 
 def _print(report: delivery.DeliveryReport) -> None:

@@ -137,6 +137,11 @@ def test_a_committed_import_is_reported_done_even_if_the_disk_fills_meanwhile(cl
     assert confirmed.status_code == 302
     assert "已导入 1 名党员" in client.get(confirmed.headers["Location"]).get_data(as_text=True)
     assert len(db.session.scalars(sa.select(Person).where(Person.login == "sunyi")).all()) == 1
+    assert disk.files() == set()  # no empty "done" note left
+    again = client.post(preview)  # the link is told to be spent, not a bare 404; no one added twice
+    assert again.status_code == 302
+    assert "这个导入链接已失效" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert len(db.session.scalars(sa.select(Person).where(Person.login == "sunyi")).all()) == 1
 
 
 @pytest.fixture

@@ -85,8 +85,9 @@ def test_requeue_one(world, auth, client, clock):
 
 def test_requeue_of_nothing_or_of_a_bad_id_changes_nothing(world, auth, client, clock):
     auth.login("admin")
-    response = client.post("/mail/requeue", data={"id": "999999"}, follow_redirects=True)
-    assert "没有需要重新排队的邮件" in response.get_data(as_text=True)
+    for unknown in ("999999", "0", "2147483648", "9" * 30):  # also past the id column's range
+        response = client.post("/mail/requeue", data={"id": unknown}, follow_redirects=True)
+        assert "没有需要重新排队的邮件" in response.get_data(as_text=True), unknown
     assert client.post("/mail/requeue", data={"id": "1 OR 1=1"}).status_code == 400
     requeues = sa.select(sa.func.count()).where(AuditEvent.action == "outbox.requeue")
     assert db.session.scalar(requeues) == 0
@@ -138,3 +139,23 @@ def test_cli_lists_and_requeues(ctx, world, clock):
     db.session.expire_all()
     assert {r.status for r in db.session.scalars(sa.select(OutboxMessage))} == {OutboxStatus.PENDING}
     assert "Undelivered: 0" in runner.invoke(args=["mail-queue", "--failed"]).output
+
+
+def test_cli_requeue_of_an_id_past_the_column_range_is_nothing_to_requeue(ctx, world, clock):
+    result = ctx.test_cli_runner().invoke(args=["mail-queue", "--requeue", "2147483648"])
+    assert result.exit_code == 0 and "Queued again: 0" in result.output, result.output
+
+
+def test_each_message_is_stamped_when_it_was_sent_not_when_the_pass_began(ctx, world, clock, tmp_path):
+    """A slow relay spreads one pass over minutes: ``sent_at`` says when each one left."""
+    upcoming(world, clock)
+    db.session.commit()
+
+    def a_minute_per_message():
+        clock.advance(timedelta(minutes=1))
+        return clock.utcnow()
+
+    began = clock.utcnow()
+    delivery.deliver_due(began, transport=transports.SpoolTransport(tmp_path), clock=a_minute_per_message)
+    sent = [r.sent_at for r in db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert len(sent) == 3 and len(set(sent)) == 3 and sent == sorted(sent)

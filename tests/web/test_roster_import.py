@@ -168,11 +168,27 @@ def test_an_upload_belongs_to_its_uploader_and_branch(client, auth, world):
     assert client.get(f"/branches/{world.a2.id}/import/{token}").status_code == 404
 
 
-@pytest.mark.parametrize("token", ["nope", "..%2F..%2Fsecret_key", "A" * 22, "a" * 21 + "."])
-def test_unknown_or_malformed_tokens_are_404(client, auth, world, token):
+@pytest.mark.parametrize("token", ["nope", "..%2F..%2Fsecret_key", "a" * 21 + "."])
+def test_malformed_tokens_are_404(client, auth, world, token):
     auth.login("secretary")
     assert client.get(f"/branches/{world.a1.id}/import/{token}").status_code == 404
     assert client.post(f"/branches/{world.a1.id}/import/{token}").status_code == 404
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_link_whose_upload_is_gone_says_so_and_leads_back_to_the_upload(client, auth, world, method,
+                                                                       import_folder):
+    """Swept after a day, or never known: told what to do, not a bare 404; nothing imported."""
+    auth.login("secretary")
+    preview = upload(client, world.a1, GOOD).headers["Location"]
+    for stored in import_folder.iterdir():
+        stored.unlink()
+    for url in (preview, f"/branches/{world.a1.id}/import/{'A' * 22}"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and response.headers["Location"].endswith(
+            f"/branches/{world.a1.id}/import")
+        assert "这个导入链接已失效" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "孙一" not in roster_names(world.a1)
 
 
 @pytest.mark.parametrize("org", ["g1", "pc_a"])

@@ -66,6 +66,9 @@ def trouble(now: datetime, *, meeting_id: int | None = None) -> Trouble:
                    last_error=db.session.get(OutboxMessage, newest).last_error)
 
 
+MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
+
+
 def requeue(actor: Person | None, now: datetime, ids: list[int] | None = None) -> int:
     """Queue failed messages again (all, or those of ``ids``) and retry waiting ones now.
 
@@ -74,8 +77,8 @@ def requeue(actor: Person | None, now: datetime, ids: list[int] | None = None) -
     """
     query = sa.select(OutboxMessage).where(
         OutboxMessage.status.in_([OutboxStatus.FAILED, OutboxStatus.PENDING]), _troubled(now))
-    if ids is not None:
-        query = query.where(OutboxMessage.id.in_(ids))
+    if ids is not None:  # an id past the column's range names no message (and would be a SQL error)
+        query = query.where(OutboxMessage.id.in_([i for i in ids if 0 < i <= MAX_ID]))
     rows = list(db.session.scalars(query.order_by(OutboxMessage.id).with_for_update()))
     for row in rows:
         before = {"status": str(row.status), "attempts": row.attempts}

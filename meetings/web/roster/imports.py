@@ -153,9 +153,11 @@ def _record_done(branch: Organization, token: str, count: int) -> None:
     The import is committed already: a disk too full for this note must not say otherwise (a
     repeated confirm then finds everyone on the roster and adds no one)."""
     done = {"branch_id": branch.id, "person_id": current_user.id, "count": count}
+    note = _folder() / f"{token}.done"
     try:
-        (_folder() / f"{token}.done").write_text(json.dumps(done), encoding="utf-8")
+        note.write_text(json.dumps(done), encoding="utf-8")
     except OSError as error:
+        note.unlink(missing_ok=True)  # an empty note would pass for none, but litters the folder
         current_app.logger.warning("roster import %s committed, its .done note not written: %s", token, error)
 
 
@@ -213,16 +215,25 @@ def _load(branch: Organization, token: str) -> tuple[Path, dict]:
     try:
         meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        abort(404)
+        abort(_expired(branch))
     mine = meta.get("branch_id") == branch.id and meta.get("person_id") == current_user.id
-    path = folder / f"{token}.{meta.get('extension')}"
-    if mine and meta.get("extension") in EXTENSIONS:
-        _recover_abandoned(path)
-        if not path.is_file() and path.with_suffix(path.suffix + ".busy").exists():
-            abort(_importing(branch))
-    if not mine or meta.get("extension") not in EXTENSIONS or not path.is_file():
+    if not mine or meta.get("extension") not in EXTENSIONS:
         abort(404)
+    path = folder / f"{token}.{meta['extension']}"
+    _recover_abandoned(path)
+    if not path.is_file() and path.with_suffix(path.suffix + ".busy").exists():
+        abort(_importing(branch))
+    if not path.is_file():
+        abort(_expired(branch))
     return path, meta
+
+
+def _expired(branch: Organization):
+    """A link whose upload is gone (swept after a day, or imported while its note could not be
+    written): say what to do instead of a bare 404. Nothing here tells whose link it was."""
+    flash(_("这个导入链接已失效（已经导入，或超过一天未确认）。请查看支部名册；如需导入，请重新上传。"),
+          "warning")
+    return redirect(url_for(".import_upload", branch_id=branch.id))
 
 
 def _importing(branch: Organization):
