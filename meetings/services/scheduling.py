@@ -130,8 +130,11 @@ def update_meeting(actor: Person, meeting: Meeting, fields: MeetingFields, now: 
     return meeting
 
 
-def cancel_meeting(actor: Person, meeting: Meeting, reason: str, now: datetime) -> None:
-    """Cancel with a reason: STATUS:CANCELLED, SEQUENCE+1, a cancellation to every invitee."""
+def cancel_meeting(actor: Person, meeting: Meeting, reason: str, now: datetime, *,
+                   version: int | None = None) -> None:
+    """Cancel with a reason: STATUS:CANCELLED, SEQUENCE+1, a cancellation to every invitee.
+    ``version``, when given, is the one the canceller saw: a meeting changed since (moved, say)
+    is not cancelled unseen (StaleMeeting)."""
     _require(actor, Action.SCHEDULE_MEETING, meeting)
     reason = " ".join((reason or "").split())
     if not reason:
@@ -143,6 +146,8 @@ def cancel_meeting(actor: Person, meeting: Meeting, reason: str, now: datetime) 
         raise SchedulingError([("reason", _("会议已经取消。"))])
     if meeting.status == MeetingStatus.HELD:
         raise SchedulingError([("reason", _("会议已经召开，不能取消。"))])
+    if version is not None and version != meeting.version:
+        raise StaleMeeting()
     meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason
     meeting.ical_sequence += 1
     meeting.remind_at = None

@@ -50,15 +50,37 @@ def test_two_saves_of_the_edit_form_at_once_one_wins_one_is_told(app, world, mee
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_a_cancel_racing_an_edit_never_fails(app, world, meeting, monkeypatch, round_):
+    """Both forms name the version they were shown; whichever lands second is refused and says
+    why: an edit of a cancelled meeting, or a cancel of a meeting changed meanwhile."""
     answers = posts_at_once(app, monkeypatch, scheduling, ["update_meeting", "cancel_meeting"], [
         ("secretary", f"/meetings/{meeting.id}/edit", edit(world, meeting, "改后的标题")),
-        ("admin", f"/meetings/{meeting.id}/cancel", {"reason": "临时取消"})])
+        ("admin", f"/meetings/{meeting.id}/cancel", {"reason": "临时取消", "version": str(meeting.version)})])
     (edit_status, edit_text), (cancel_status, _) = answers
-    assert cancel_status == 302, "a cancel after the edit cancels the edited meeting"
+    assert cancel_status == 302  # back to the meeting page, with what happened flashed
     db.session.expire_all()
-    assert meeting.status == MeetingStatus.CANCELLED
     if edit_status == 200:  # the cancel came first: the edit is refused and says why
         assert "会议已取消，不能再修改" in edit_text and meeting.title != "改后的标题"
-    else:
+        assert meeting.status == MeetingStatus.CANCELLED and meeting.ical_sequence >= 1
+    else:  # the edit came first: the cancel, made on the old page, is refused
         assert edit_status == 302 and meeting.title == "改后的标题"
-    assert meeting.ical_sequence >= 1
+        assert meeting.status == MeetingStatus.SCHEDULED
+    changes = sa.select(sa.func.count()).where(AuditEvent.action.in_(["meeting.update", "meeting.cancel"]))
+    assert db.session.scalar(changes) == 1
+
+
+def test_a_cancel_from_a_page_older_than_an_edit_is_refused_and_keeps_its_reason(client, auth, world, meeting):
+    shown = meeting.version
+    auth.login("secretary")
+    assert client.post(f"/meetings/{meeting.id}/edit", data=edit(world, meeting, "改到周五")).status_code == 302
+    response = client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "与上级会议冲突", "version": shown})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "在您取消之前，其他人修改了这次会议" in page
+    assert ">与上级会议冲突</textarea>" in page, "the reason typed is in the cancel form again"
+    db.session.expire_all()
+    assert meeting.status == MeetingStatus.SCHEDULED and meeting.title == "改到周五"
+    current = meeting.version
+    assert client.post(f"/meetings/{meeting.id}/cancel",
+                       data={"reason": "与上级会议冲突", "version": current}).status_code == 302
+    db.session.expire_all()
+    assert meeting.status == MeetingStatus.CANCELLED

@@ -108,6 +108,7 @@ class EditMeetingForm(MeetingForm):
 
 
 class CancelForm(Form):
+    version = HiddenField()  # the meeting as the canceller saw it (see scheduling.cancel_meeting)
     reason = TextAreaField(_l("取消原因"), validators=[
         DataRequired(_l("请填写取消原因。")),
         Length(max=REASON_LENGTH, message=_l("取消原因不能超过 500 个字。"))])

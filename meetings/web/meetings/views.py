@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -168,7 +168,8 @@ def show(meeting_id: int):
         campaign=campaign, may_see_campaign=may_see_campaign,
         open_for_answers=responses.open_for_answers(meeting, now), may_manage=may_manage,
         may_decide=can(current_user, Action.DECIDE_LEAVE, meeting), leave_form=LeaveForm(),
-        cancel_form=CancelForm(), counts=meetings_query.answer_counts(meeting),
+        cancel_form=CancelForm(version=meeting.version, reason=session.pop(_kept_reason(meeting), None)),
+        counts=meetings_query.answer_counts(meeting),
         unanswered=responses.unanswered(meeting),
         history=audit.history(meeting_id=meeting.id) if may_manage else None,
         mail_trouble=mail_queue.trouble(now, meeting_id=meeting.id) if may_manage else None,
@@ -197,6 +198,11 @@ def edit(meeting_id: int):
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, branch=meeting.organization, choices=choices,
                            meeting=meeting, preview=None, agenda_html=render(form.agenda.data or ""))
+
+
+def _kept_reason(meeting: Meeting) -> str:
+    """The session key of a cancel reason typed into a form that came too late."""
+    return f"cancel-reason-{meeting.id}"
 
 
 def _update(form: EditMeetingForm, meeting: Meeting) -> bool:
@@ -234,8 +240,13 @@ def cancel(meeting_id: int):
         for message in form.reason.errors or [_("请填写取消原因。")]:
             flash(message, "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    seen = int(form.version.data) if (form.version.data or "").isdigit() else None
     try:
-        scheduling.cancel_meeting(current_user, meeting, form.reason.data, utcnow())
+        scheduling.cancel_meeting(current_user, meeting, form.reason.data, utcnow(), version=seen)
+    except scheduling.StaleMeeting:
+        db.session.rollback()
+        session[_kept_reason(meeting)] = form.reason.data  # shown again in the cancel form
+        flash(_("在您取消之前，其他人修改了这次会议。请查看最新内容，确认后再取消。"), "error")
     except scheduling.SchedulingError as error:
         db.session.rollback()
         flash(error.errors[0][1], "error")
