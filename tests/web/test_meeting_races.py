@@ -68,11 +68,12 @@ def test_a_cancel_racing_an_edit_never_fails(app, world, meeting, monkeypatch, r
     assert db.session.scalar(changes) == 1
 
 
-def test_a_cancel_from_a_page_older_than_an_edit_is_refused_and_keeps_its_reason(client, auth, world, meeting):
-    shown = meeting.version
+def test_a_cancel_from_a_page_older_than_an_edit_is_refused_and_keeps_its_reason(client, auth, world,
+                                                                                  meeting):
+    shown, url = meeting.version, f"/meetings/{meeting.id}"
     auth.login("secretary")
-    assert client.post(f"/meetings/{meeting.id}/edit", data=edit(world, meeting, "改到周五")).status_code == 302
-    response = client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "与上级会议冲突", "version": shown})
+    assert client.post(f"{url}/edit", data=edit(world, meeting, "改到周五")).status_code == 302
+    response = client.post(f"{url}/cancel", data={"reason": "与上级会议冲突", "version": shown})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "在您取消之前，其他人修改了这次会议" in page
