@@ -37,6 +37,8 @@ def test_twenty_kills_mid_batch_lose_nothing_and_double_at_most_one_each(ctx, wo
     worker.signal(signal.SIGTERM)
     arrivals = mail_rig.arrivals(slow_relay)
     duplicates = sum(n - 1 for n in arrivals.values())
+    print(f"\n{kills} SIGKILLs: {total} queued, {len(arrivals)} distinct received, {duplicates} duplicates, "
+          f"{mail_rig.interrupted_total()} interrupted deliveries recorded")
     assert len(arrivals) == total, "a message was lost"
     assert duplicates <= kills
     assert duplicates <= mail_rig.interrupted_total(), "every duplicate is recorded on its row"
