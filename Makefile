@@ -30,6 +30,8 @@ translations: $(COMPILED)
 
 ## run: migrate the database, seed the demo if empty, serve on 127.0.0.1:$(PORT) with a mail worker
 ## (it says where mail goes: SMTP_URL, or .eml files in instance/mail/)
+# Links in mail and calendars point at this port unless BASE_URL says otherwise.
+run: export ORGLIFE_PORT := $(PORT)
 run: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

@@ -13,7 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI and error pages."""
     app = Flask(
         __name__,
-        instance_path=os.path.join(ROOT, "instance"),
+        instance_path=os.environ.get("ORGLIFE_INSTANCE") or os.path.join(ROOT, "instance"),
         instance_relative_config=True,
         template_folder=os.path.join(ROOT, "templates"),
         static_folder=os.path.join(ROOT, "static"),
@@ -27,19 +27,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
-    """Defaults, then ``instance/config.py``, then the environment; tests pass a dict."""
+    """Every layer (``config.layer``); tests pass a dict over the defaults instead."""
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_object(cfg.DefaultConfig)
     if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-        cfg.apply_environment(app.config)
+        for warning in cfg.layer(app.config, app.instance_path):
+            app.logger.warning("%s", warning)
     else:
+        app.config.from_object(cfg.DefaultConfig)
         app.config.update(test_config)
-    app.config.setdefault("DATABASE_URL", cfg.default_database_url(app.instance_path))
+        cfg.finish(app.config, app.instance_path, is_production=False)
     app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads"))
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = cfg.load_secret_key(app.instance_path)
 
 
 def register_converters(app: Flask) -> None:

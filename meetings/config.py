@@ -1,4 +1,10 @@
-"""Configuration defaults; ``instance/config.py`` and environment variables override them."""
+"""Configuration: defaults → production overrides → ``instance/config.py`` → environment.
+
+Each layer only says what it changes, so a later one is never undone by an earlier one (a
+production mode that reloaded every default once dropped the deployment's BASE_URL, SMTP_URL,
+MAIL_FROM, REDIS_URL and limits). In production the site refuses to start without its own
+SECRET_KEY and warns about settings whose defaults only suit a laptop.
+"""
 import os
 import secrets
 from pathlib import Path
@@ -32,7 +38,7 @@ class DefaultConfig:
     LOGIN_IP_RATE_LIMIT = "300 per minute"  # per address, whatever the login
     API_RATE_LIMIT = "600 per minute"  # per access token (per address without one)
     MINUTES_LATE_DAYS = 7
-    BASE_URL = "http://127.0.0.1:5000"
+    BASE_URL = None  # unset: http://127.0.0.1:<ORGLIFE_PORT or 5000> (see finish)
     SMTP_URL = None
     # Invites come from, and calendar replies go to, this mailbox (the ORGANIZER).
     MAIL_FROM = "组织生活 <orglife@localhost>"
@@ -41,12 +47,60 @@ class DefaultConfig:
     SITE_NAME = "组织生活"
 
 
-class ProductionConfig(DefaultConfig):
-    """Behind HTTPS: cookies only travel encrypted, and browsers are told to stay on HTTPS."""
+class ProductionOverrides:
+    """With ORGLIFE_PRODUCTION=1, behind HTTPS: cookies only travel encrypted, and browsers are
+    told to stay on HTTPS. Only these; every other setting keeps what the layers below give."""
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS_SECONDS = 365 * 24 * 3600
+
+
+class ConfigurationError(RuntimeError):
+    """The site must not start with these settings; the message says what to set (zh, en)."""
+
+
+def production() -> bool:
+    return os.environ.get("ORGLIFE_PRODUCTION") == "1"
+
+
+def layer(config, instance_path: str) -> list[str]:
+    """Fill ``config`` (a Flask Config) from every layer; returns the warnings to show."""
+    config.from_object(DefaultConfig)
+    if production():
+        config.from_object(ProductionOverrides)
+    config.from_pyfile(os.path.join(instance_path, "config.py"), silent=True)
+    apply_environment(config)
+    return finish(config, instance_path, is_production=production())
+
+
+def finish(config, instance_path: str, *, is_production: bool) -> list[str]:
+    """What no layer set: the database, the address, the secret; refuse or warn in production."""
+    warnings = []
+    config.setdefault("DATABASE_URL", default_database_url(instance_path))
+    if not config.get("BASE_URL"):
+        config["BASE_URL"] = local = f"http://127.0.0.1:{os.environ.get('ORGLIFE_PORT') or 5000}"
+        if is_production:
+            warnings.append(f"未设置 BASE_URL，邮件与日历中的链接将指向 {local} "
+                            f"BASE_URL is not set: links in mail and calendars will point at {local}")
+    if is_production and not config.get("SMTP_URL"):
+        warnings.append("未设置 SMTP_URL，邮件只写入 instance/mail/，不会发出 "
+                        "SMTP_URL is not set: mail is only written to instance/mail/, never sent")
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _secret_key(instance_path, is_production)
+    return warnings
+
+
+def _secret_key(instance_path: str, is_production: bool) -> str:
+    """The key of ``instance/secret_key``; made on the first run, except in production, where
+    a key made up by one process would differ from the next host's and sign out everyone."""
+    path = Path(instance_path) / "secret_key"
+    if is_production and not path.is_file():
+        raise ConfigurationError(
+            "生产模式需要 SECRET_KEY：请在环境变量或 instance/config.py 中设置，或放入 instance/secret_key。"
+            " Production mode needs a SECRET_KEY: set it in the environment or instance/config.py,"
+            " or put it in instance/secret_key.")
+    return load_secret_key(instance_path)
 
 
 def load_secret_key(instance_path: str) -> str:
@@ -71,5 +125,3 @@ def apply_environment(config: dict) -> None:
             config[key] = os.environ[key]
     if os.environ.get("REDIS_URL"):  # login limits counted once for all gunicorn workers
         config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
-    if os.environ.get("ORGLIFE_PRODUCTION") == "1":
-        config.from_object(ProductionConfig)

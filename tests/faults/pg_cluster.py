@@ -14,9 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from tests.served import FAKED
 from tests.smtp_server import free_port
-
-FAKED = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "FAKETIME_NO_CACHE")
 
 
 def available() -> str | None:

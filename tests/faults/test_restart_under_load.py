@@ -5,10 +5,7 @@ restart. The private cluster of ``pg_cluster``; clients sign in through the real
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -16,7 +13,6 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -24,20 +20,15 @@ import sqlalchemy as sa
 from meetings import create_app
 from meetings.extensions import db
 from meetings.models import Person
+from tests import served as served_site
 from tests.api_client import bearer
 from tests.builders import PASSWORD, make_world
-from tests.faults import pg_cluster
 from tests.meeting_builders import make_started_meeting
-from tests.smtp_server import free_port
+from tests.served import pause
 
-ROOT = Path(__file__).resolve().parents[2]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LOGINS = ("member", "secretary", "recorder", "admin", "member", "secretary")  # all see the meeting
 TIMEOUT = 20.0
-
-
-def pause(seconds: float) -> None:
-    threading.Event().wait(seconds)  # time.sleep fails under faketime (EINVAL)
 
 
 @dataclass(frozen=True)
@@ -82,7 +73,7 @@ class Visitor:
 @pytest.fixture(scope="module")
 def served(cluster, tmp_path_factory):
     """The schema and the standard world on the cluster, then gunicorn on it; yields
-    (base URL, meeting id, API headers of the member)."""
+    (server, meeting id, API headers of the member)."""
     app = create_app({"DATABASE_URL": cluster.url("orglife"), "SECRET_KEY": "x",
                       "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads"))})
     with app.app_context():
@@ -92,32 +83,10 @@ def served(cluster, tmp_path_factory):
         member = db.session.scalars(sa.select(Person).filter_by(login="member")).one()
         api_headers = bearer(member)
         db.engine.dispose()
-    port = free_port()
-    dropped = (*pg_cluster.FAKED, "REDIS_URL", "ORGLIFE_PRODUCTION")  # real clock, limits in memory
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(DATABASE_URL=cluster.url("orglife"), SECRET_KEY="restart-under-load",
-               LOGIN_RATE_LIMIT="1000 per minute", LOGIN_IP_RATE_LIMIT="1000 per minute")
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-               "--log-level", "warning", "wsgi:app"]
-    server = subprocess.Popen(command, env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, server)
-        yield base, meeting_id, api_headers, server
-    finally:
-        server.terminate()
-        server.wait()
-
-
-def _wait_until_up(base: str, server: subprocess.Popen) -> None:
-    for _ in range(300):
-        assert server.poll() is None, f"gunicorn exited with {server.returncode}"
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2).read()
-            return
-        except OSError:
-            pause(0.1)
-    pytest.fail("gunicorn did not come up in 30 s")
+    env = served_site.child_env(DATABASE_URL=cluster.url("orglife"), SECRET_KEY="restart-under-load",
+                                LOGIN_RATE_LIMIT="1000 per minute", LOGIN_IP_RATE_LIMIT="1000 per minute")
+    with served_site.gunicorn(env, tmp_path_factory.mktemp("logs")) as server:
+        yield server, meeting_id, api_headers
 
 
 def _load(visitors: list[Visitor], paths: list[str], stop: threading.Event, started: float):
@@ -137,8 +106,8 @@ def _load(visitors: list[Visitor], paths: list[str], stop: threading.Event, star
 
 
 def test_a_database_restart_under_load_is_503s_then_200s_without_a_restart(served, cluster):
-    base, meeting_id, api_headers, server = served
-    visitors = [Visitor(base, login, api_headers) for login in LOGINS]
+    server, meeting_id, api_headers = served
+    visitors = [Visitor(server.base, login, api_headers) for login in LOGINS]
     paths = ["/", f"/meetings/{meeting_id}", "/api/v1/meetings", f"/api/v1/meetings/{meeting_id}"]
     stop, started = threading.Event(), time.monotonic()
     answers, threads = _load(visitors, paths, stop, started)
@@ -170,4 +139,4 @@ def test_a_database_restart_under_load_is_503s_then_200s_without_a_restart(serve
     # server is back, every answer is a 200 again, from the same gunicorn.
     late = [a for a in answers if a.at > up_at + 1.0]
     assert late and all(a.status == 200 for a in late), Counter(a.status for a in late)
-    assert server.poll() is None
+    assert server.process.poll() is None

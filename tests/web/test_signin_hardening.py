@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 import redis
+from flask import Config
 
 from meetings import config as cfg
 from meetings import create_app
@@ -23,17 +24,16 @@ def test_signing_in_starts_a_fresh_session(client, world):
         assert session.get("_user_id")
 
 
-def test_no_hsts_by_default_and_a_year_of_it_in_production(client, world, monkeypatch):
+def test_no_hsts_by_default_and_a_year_of_it_in_production(client, world, monkeypatch, tmp_path):
     assert "Strict-Transport-Security" not in client.get("/login").headers
-    config = {}
     monkeypatch.setenv("ORGLIFE_PRODUCTION", "1")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     monkeypatch.delenv("REDIS_URL", raising=False)
-    holder = type("Config", (dict,), {"from_object": lambda self, obj: self.update(
-        {k: getattr(obj, k) for k in dir(obj) if k.isupper()})})(config)
-    cfg.apply_environment(holder)
-    assert holder["HSTS_SECONDS"] == 365 * 24 * 3600
-    assert holder["SESSION_COOKIE_SECURE"] and holder["REMEMBER_COOKIE_SECURE"]
-    assert holder["SESSION_COOKIE_HTTPONLY"] and holder["SESSION_COOKIE_SAMESITE"] == "Lax"
+    config = Config(str(tmp_path))
+    cfg.layer(config, str(tmp_path))
+    assert config["HSTS_SECONDS"] == 365 * 24 * 3600
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
+    assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
 def test_hsts_header_when_configured(app, world):
@@ -46,7 +46,7 @@ def test_hsts_header_when_configured(app, world):
 
 
 def test_redis_url_from_the_environment_stores_the_limits(monkeypatch):
-    holder = type("Config", (dict,), {"from_object": lambda self, obj: None})()
+    holder = {}
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
     cfg.apply_environment(holder)
     assert holder["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
