@@ -149,12 +149,27 @@ def _secretary_may(action: Action, org: Organization) -> bool:
     return action in ROLE_ACTIONS[Role.SECRETARY]
 
 
+# Changing these of a person (password, login, status, branch) could take over their account:
+# only someone who could have granted each of their roles may do it.
+OVER_THE_ACCOUNT = frozenset({Action.EDIT_PERSON, Action.MANAGE_ROSTER})
+
+
 def _can_on_person(actor: Person, action: Action, subject: Person) -> bool:
     if action == Action.VIEW_PERSON and actor.id is not None and actor.id == subject.id:
         return True
+    if action in OVER_THE_ACCOUNT and not outranks(actor, subject):
+        return False
     if subject.branch is None:
         return Role.ADMIN in {r.role for r in active_roles(actor) if r.organization.depth == 0}
     return _can_on_org(actor, action, subject.branch)
+
+
+def outranks(actor: Person, subject: Person) -> bool:
+    """The actor could have granted every role the subject holds (a secretary their branch's
+    secretary and recorder roles, an administrator anything in their subtree) — so a branch
+    secretary cannot reset the password of a member who is an administrator at the root, nor a
+    subtree administrator that of a higher one."""
+    return all(can_grant_role(actor, grant.role, grant.organization) for grant in active_roles(subject))
 
 
 def _can_on_transfer(actor: Person, action: Action, transfer: Transfer) -> bool:

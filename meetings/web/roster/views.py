@@ -75,7 +75,7 @@ def person(person_id: int):
     """A member's card: details, standing, roles, seat and transfers."""
     subject = load_or_404(Person, person_id)
     authorize(current_user, Action.VIEW_PERSON, subject)
-    may_manage = subject.branch is not None and can(current_user, Action.MANAGE_ROSTER, subject.branch)
+    may_manage = subject.branch is not None and can(current_user, Action.MANAGE_ROSTER, subject)
     history = audit.history(person_id=subject.id) if may_manage else None
     return render_template("roster/person.html", subject=subject, may_manage=may_manage, history=history,
                            transfer=roster.pending_transfer(subject), PersonStatus=PersonStatus)
@@ -122,7 +122,7 @@ def set_status(person_id: int):
 def transfer(person_id: int):
     """Start 组织关系转接 to another branch anywhere in the tree."""
     subject = _roster_member(person_id)
-    authorize(current_user, Action.MANAGE_ROSTER, subject.branch)
+    authorize(current_user, Action.MANAGE_ROSTER, subject)
     form = TransferForm()
     root = db.session.get(Organization, subject.branch.ancestor_ids()[0])
     form.to_branch_id.choices = options([(0, _("请选择"))] + [
