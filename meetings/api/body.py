@@ -22,7 +22,10 @@ def json_object() -> dict:
     """The body as a JSON object, or a 415/400 problem."""
     if not request.is_json:
         raise ApiProblem(415, kind=NOT_JSON)
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: not a body any field could want
+        data = None
     if not isinstance(data, dict):
         raise ApiProblem(400, kind=NOT_JSON)
     return data

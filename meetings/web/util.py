@@ -6,6 +6,17 @@ from flask import abort, url_for
 from meetings.extensions import db
 from meetings.policy import Action, can
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL (the URL converter stops there too)
+
+
+def id_arg(args, name: str, default: int | None = None) -> int | None:
+    """An id from the query string, or ``default`` when absent, not a number, or beyond any id
+    the database can hold (which would be an SQL error, not "no such thing")."""
+    raw = args.get(name, "")
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
+        return default
+    return int(raw)
+
 
 def safe_next(target: str | None) -> str:
     """Only follow ``next`` to a path on this site (no open redirect)."""

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from meetings.domain.periods import Period, PeriodError, parse
 from meetings.domain.scheduling import BEIJING, local_date
 from meetings.domain.terms import PeriodKind
+from meetings.web.util import id_arg
 
 FIRST_YEAR = 2018  # 支部工作条例(试行): nothing is judged before it
 
@@ -39,7 +40,7 @@ def read(args, now: datetime) -> Query:
     as_of = _as_of(args.get("as_of"), today, problems)
     moment = now if as_of == today else datetime.combine(as_of, time(23, 59, 59), tzinfo=BEIJING)
     span = _span(args.get("period"), as_of, problems)
-    type_id = args.get("type", type=int)
+    type_id = id_arg(args, "type")
     return Query(span, as_of, moment, type_id, args.get("only") == "missed", problems)
 
 

@@ -20,7 +20,7 @@ from meetings.policy import Action, can, scope_roots
 from meetings.services import absence, compliance, compliance_branch, compliance_export, requirements
 from meetings.web.compliance import bp, params
 from meetings.web.compliance.forms import RequirementForm
-from meetings.web.util import authorize, load_or_404
+from meetings.web.util import authorize, id_arg, load_or_404
 
 
 @bp.route("/compliance")
@@ -53,7 +53,7 @@ def period(branch_id: int, requirement_id: int, period_key: str):
     query = params.read(request.args, utcnow())
     try:
         detail = compliance_branch.period_detail(branch, requirement_id, period_key,
-                                                 request.args.get("unit", branch.id, type=int), query.now)
+                                                 id_arg(request.args, "unit", branch.id), query.now)
     except ValueError:
         abort(404)
     if detail is None:
@@ -62,7 +62,7 @@ def period(branch_id: int, requirement_id: int, period_key: str):
 
 
 def _scope() -> Organization:
-    org_id = request.args.get("org", type=int)
+    org_id = id_arg(request.args, "org")
     if org_id is None:
         roots = scope_roots(current_user, Action.VIEW_COMPLIANCE)
         if not roots:

@@ -18,7 +18,7 @@ from meetings.web.meetings import bp
 from meetings.web.meetings.headers import header_view
 from meetings.web.meetings.record import _meeting
 from meetings.web.meetings.record_forms import MinutesForm
-from meetings.web.util import authorize
+from meetings.web.util import authorize, id_arg
 
 
 def _readable(meeting: Meeting):
@@ -132,7 +132,7 @@ def minutes_diff(meeting_id: int):
     meeting = _meeting(meeting_id)
     record = _readable(meeting) or abort(404)
     by_number = {r.number: r for r in _visible_revisions(meeting, record)}
-    old, new = (by_number.get(request.args.get(key, type=int)) for key in ("a", "b"))
+    old, new = (by_number.get(id_arg(request.args, key)) for key in ("a", "b"))
     if old is None or new is None:
         flash(_("请选择两个要比较的版本。"), "error")
         return redirect(url_for("meetings.minutes_revisions", meeting_id=meeting.id))

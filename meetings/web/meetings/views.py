@@ -25,7 +25,7 @@ from meetings.web.labels import options
 from meetings.web.meetings import bp, campaign_choice, planning
 from meetings.web.meetings.forms import CancelForm, EditMeetingForm, LeaveForm, NewMeetingForm
 from meetings.web.meetings.record import record_panel
-from meetings.web.util import authorize, load_or_404
+from meetings.web.util import authorize, id_arg, load_or_404
 
 
 def _branch(branch_id: int) -> Organization:
@@ -62,8 +62,8 @@ def new(branch_id: int):
     offered = campaign_choice.fill(form, branch, now)
     if request.method == "GET":
         planning.prefill(form, branch, choices, request.args.get("type"), now,
-                         group_id=request.args.get("group", type=int), by=_day_arg("by"))
-        campaign = campaign_choice.chosen(offered, request.args.get("campaign", type=int))
+                         group_id=id_arg(request.args, "group"), by=_day_arg("by"))
+        campaign = campaign_choice.chosen(offered, id_arg(request.args, "campaign"))
         if campaign is not None:
             campaign_choice.prefill(form, choices, campaign)
     day = form.date.data if isinstance(form.date.data, date) else None
