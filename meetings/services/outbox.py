@@ -25,6 +25,19 @@ ATTACHMENT_NAME = "invite.ics"
 SUBJECT_LENGTH = OutboxMessage.subject.type.length
 
 
+# Python's header parser decodes RFC 2047 encoded words in a value it is given, and on some
+# builds folds a decoded CR LF into real header lines: a meeting title of
+# "=?utf-8?b?…?=" could then add a Reply-To to every invite.
+ENCODED_WORD_START = "=?"
+WORD_JOINER = "\u2060"  # invisible, and "=" + it + "?" opens no encoded word
+
+
+def literal_subject(subject: str) -> str:
+    """The subject as the reader typed it, one line, with nothing a header parser decodes."""
+    one_line = "".join(ch if ch.isprintable() else " " for ch in subject)
+    return one_line.replace(ENCODED_WORD_START, "=" + WORD_JOINER + "?")
+
+
 def build_message(
     *,
     sender: str | Address,
@@ -46,7 +59,7 @@ def build_message(
     message = EmailMessage(policy=BUILD_POLICY)
     message["From"] = sender
     message["To"] = recipient
-    message["Subject"] = subject
+    message["Subject"] = literal_subject(subject)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=message["From"].addresses[0].domain or None)
     message.set_content(text)
