@@ -22,6 +22,8 @@ from tests.builders import PASSWORD, RELAXED_LIMITS, empty_tables, make_world
 from tests.conftest import FreshContextClient
 from tests.meeting_builders import make_started_meeting
 
+pytestmark = pytest.mark.own_database
+
 API = "/api/v1"
 
 

@@ -26,6 +26,8 @@ from tests.builders import PASSWORD, make_world
 from tests.meeting_builders import make_started_meeting
 from tests.served import pause
 
+pytestmark = pytest.mark.own_database
+
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LOGINS = ("member", "secretary", "recorder", "admin", "member", "secretary")  # all see the meeting
 TIMEOUT = 20.0
