@@ -1,4 +1,6 @@
 """Fixtures shared by the page tests."""
+import os
+
 import pytest
 
 from meetings.extensions import db
@@ -47,3 +49,14 @@ def smtp():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis of REDIS_URL; the test skips without one, and fails under REQUIRE_ALL=1."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("REQUIRE_ALL") == "1":
+            pytest.fail("REQUIRE_ALL=1 but REDIS_URL is not set", pytrace=False)
+        pytest.skip(reason="needs Redis (REDIS_URL)")
+    return url

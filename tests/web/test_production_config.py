@@ -144,16 +144,6 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if REQUIRE_ALL:
-            pytest.fail("REQUIRE_ALL=1 but REDIS_URL is not set", pytrace=False)
-        pytest.skip(reason="needs Redis (REDIS_URL)")
-    return url
-
-
 def test_the_deployed_site_runs_with_every_documented_setting(app, world, redis_url, tmp_path):
     meeting_types.install_defaults()
     db.session.commit()

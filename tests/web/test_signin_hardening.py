@@ -2,7 +2,6 @@
 import os
 import uuid
 
-import pytest
 import redis
 from flask import Config
 
@@ -50,16 +49,6 @@ def test_redis_url_from_the_environment_stores_the_limits(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
     cfg.apply_environment(holder)
     assert holder["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if REQUIRE_ALL:
-            pytest.fail("REQUIRE_ALL=1 but REDIS_URL is not set", pytrace=False)
-        pytest.skip(reason="needs Redis (REDIS_URL)")
-    return url
 
 
 def test_login_lockout_is_counted_in_redis(app, world, redis_url):
