@@ -27,7 +27,6 @@ from tests.builders import PASSWORD
 from tests.smtp_server import SmtpServer
 from tests.web.test_meeting_pages import form_data
 
-REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 DEPLOYED = {  # every variable of the README's table, none at its default
     "BASE_URL": "https://orglife.example.gov", "MAIL_FROM": "党建办公室 <dangjian@example.gov>",
     "SMTP_URL": "smtp://relay.example.gov:2525", "DATABASE_URL": "sqlite:////srv/orglife/orglife.db",

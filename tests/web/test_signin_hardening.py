@@ -10,7 +10,6 @@ from meetings import create_app
 from meetings.extensions import db, limiter
 from tests.builders import PASSWORD, RELAXED_LIMITS
 
-REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 
 
 def test_signing_in_starts_a_fresh_session(client, world):
