@@ -7,7 +7,6 @@ from __future__ import annotations
 import email
 import email.policy
 import http.cookies
-import os
 import re
 import urllib.error
 import urllib.parse

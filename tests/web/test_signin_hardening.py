@@ -1,5 +1,4 @@
 """Sign-in protection and transport headers: session rotation, Redis-counted limits, HSTS."""
-import os
 import uuid
 
 import redis
@@ -9,7 +8,6 @@ from meetings import config as cfg
 from meetings import create_app
 from meetings.extensions import db, limiter
 from tests.builders import PASSWORD, RELAXED_LIMITS
-
 
 
 def test_signing_in_starts_a_fresh_session(client, world):
