@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 NOTHING, UNKNOWN, SAVED = "nothing", "unknown", "saved"
+SAVED_FLAG = {NOTHING: False, UNKNOWN: None, SAVED: True}  # the API's ``saved`` member
 log = logging.getLogger(__name__)
 
 

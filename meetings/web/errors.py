@@ -110,8 +110,9 @@ def render_database_unavailable(error: sa.exc.DBAPIError):
     headers = {"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"}
     if problems.is_api_request():
         response = problems.problem(503, kind=("unavailable", UNAVAILABLE_TITLE, detail),
-                                    saved={commits.NOTHING: False, commits.SAVED: True}.get(outcome))
-        response.headers.update(headers)  # replaces the rate limiter's own Retry-After
+                                    saved=commits.SAVED_FLAG[outcome])
+        # The rate limiter, after this, raises Retry-After to its own window when that is later.
+        response.headers.update(headers)
         return response
     # Straight from the Jinja environment: the context processors would ask who is signed in.
     page = current_app.jinja_env.get_template("errors/unavailable.html").render(
