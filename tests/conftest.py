@@ -90,16 +90,43 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+# The demo seed takes ~15 s (800 invites built and spooled); tests marked ``shares_demo`` read
+# one copy of it, left in the tables, instead of seeding for each test.
+_demo_left_in_tables = {"output": None}
+
+
 @pytest.fixture(autouse=True)
 def _clean_tables(request):
-    """Empty every table after a test that used the app."""
+    """Empty every table after a test that used the app (before it too, if the demo was kept)."""
+    uses_app = "app" in request.fixturenames
+    shares = request.node.get_closest_marker("shares_demo") is not None
+    if uses_app and not shares and _demo_left_in_tables["output"] is not None:
+        _empty(request.getfixturevalue("app"))
     yield
-    if "app" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
+    if uses_app and not shares:
+        _empty(request.getfixturevalue("app"))
+
+
+def _empty(app) -> None:
     with app.app_context():
         db.session.remove()
         empty_tables()
+    _demo_left_in_tables["output"] = None
+
+
+@pytest.fixture
+def shared_demo(request, app) -> str:
+    """``flask seed-demo``'s output, its data in the tables: seeded by the first test that asks."""
+    if request.node.get_closest_marker("shares_demo") is None:
+        pytest.fail("shared_demo is for tests marked shares_demo", pytrace=False)
+    if _demo_left_in_tables["output"] is None:
+        _empty(app)
+        with app.app_context():
+            result = app.test_cli_runner().invoke(args=["seed-demo"])
+            db.session.remove()
+        assert result.exit_code == 0, result.output
+        _demo_left_in_tables["output"] = result.output
+    return _demo_left_in_tables["output"]
 
 
 
