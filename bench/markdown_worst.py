@@ -1,0 +1,58 @@
+"""The Markdown renderer's worst inputs against a typical text of the same length.
+
+Every stored Markdown text (agenda, minutes, campaign instructions) is rendered again on each
+view, so the renderer's cost must be bounded for any input, not only for real minutes. This
+renders, in one run, each worst case of ``tests/markdown_corpus.py`` (the inputs that stalled
+Python-Markdown or the sanitizer, and the punctuation sweep) at the longest field's length
+(100,000 characters), and a typical Chinese minutes text of that length. It prints each case's
+best time, its ratio to the typical text, its growth from 25,000 to 100,000 characters
+(linear: ≈ 4; quadratic: ≈ 16), and last the worst ratio and the worst growth.
+Goals: worst ÷ typical ≤ 10, growth ≤ 6.
+
+    .venv/bin/python -m bench.markdown_worst
+"""
+import time
+
+from meetings.domain.markdown import render
+from tests import markdown_corpus as corpus
+
+ROUNDS = 3  # best of three: the cases are slow enough that one render is a fair sample
+SHORT = 25_000
+
+
+def best(source: str) -> float:
+    times = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        render(source)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def cases() -> dict:
+    """Name → a function of the length that builds the input."""
+    built = {name: (lambda n, unit=unit: corpus.text(unit, n)) for name, unit in corpus.KNOWN.items()}
+    built["wide table"] = corpus.wide_table
+    built.update({name: (lambda n, unit=unit: corpus.text(unit, n)) for name, unit in corpus.sweep().items()})
+    return built
+
+
+def main() -> None:
+    floor = best(corpus.typical())
+    print(f"typical minutes, {corpus.MAX_LENGTH:,} characters: {floor * 1e3:.1f} ms")
+    rows = []
+    for name, build in cases().items():
+        long, short = best(build(corpus.MAX_LENGTH)), best(build(SHORT))
+        rows.append((long / floor, long / max(short, 1e-6), long, name))
+    rows.sort(reverse=True)
+    print(f"{'case':36} {'ms':>8} {'÷ typical':>10} {'growth ×4 length':>17}")
+    for ratio, growth, seconds, name in rows[:15]:
+        print(f"{name:36} {seconds * 1e3:8.1f} {ratio:10.2f} {growth:17.2f}")
+    print(f"cases: {len(rows)} (the 15 slowest above)")
+    print("goal: worst/typical ≤ 10.00, growth ≤ 6.00")
+    print(f"worst/typical ratio: {rows[0][0]:.2f} ({rows[0][3]})")
+    print(f"worst growth: {max(r[1] for r in rows if r[2] > 0.005):.2f} (cases above 5 ms)")
+
+
+if __name__ == "__main__":
+    main()
