@@ -48,7 +48,8 @@ def test_nested_lists_do_not_exhaust_the_stack(unit):
     assert "议程" in html
 
 
-@pytest.mark.parametrize("source", ["> " * 2_000 + "重要", "<div>" * 2_000 + "重要", "- " * 10 + "<ul>" * 60 + "重要"])
+@pytest.mark.parametrize("source", [
+    "> " * 2_000 + "重要", "<div>" * 2_000 + "重要", "- " * 10 + "<ul>" * 60 + "重要"])
 def test_a_text_nested_past_the_limit_is_shown_as_plain_text(source):
     html = str(render(source))
     assert "<blockquote>" not in html and "<div>" not in html and "<ul>" not in html
