@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=os.path.join(ROOT, "static"),
     )
     load_config(app, test_config)
+    trust_proxies(app)
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
@@ -38,6 +39,18 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         cfg.finish(app.config, app.instance_path, is_production=False)
     app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads"))
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme are theirs to
+    tell (X-Forwarded-For/-Proto): otherwise every request has the proxy's address, and one
+    guesser's limit locks out the whole office. The Host is not taken from them: links come
+    from BASE_URL."""
+    hops = app.config.get("TRUSTED_PROXIES") or 0
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_converters(app: Flask) -> None:

@@ -19,7 +19,10 @@ def create_user_command(login: str, name: str, password: str, admin_of: int | No
     if roster.login_taken(login):
         raise click.ClickException(f"login {login!r} is taken")
     org = _admin_scope(admin_of)
-    person = accounts.create_officer(None, name=name, login=login, password=password)
+    try:
+        person = accounts.create_officer(None, name=name, login=login, password=password)
+    except accounts.PasswordRefused as refused:
+        raise click.ClickException(str(refused.message)) from None
     roster.assign_role(None, person, org, Role.ADMIN)
     db.session.commit()
     click.echo(f"created {login} as admin of {org.name} (id {org.id})")

@@ -7,10 +7,12 @@ SECRET_KEY and warns about settings whose defaults only suit a laptop.
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "SMTP_URL", "MAIL_FROM",
             "LOGIN_RATE_LIMIT", "LOGIN_IP_RATE_LIMIT", "API_RATE_LIMIT")
+INT_ENV_KEYS = ("SESSION_IDLE_MINUTES", "TRUSTED_PROXIES", "LOGIN_FAILURES_PER_LOGIN")
 
 
 class DefaultConfig:
@@ -26,6 +28,14 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
+    # A session without 记住我 ends after this much inactivity (ASVS 3.3.2) and after
+    # SESSION_HOURS in any case; pages with a form keep it alive while someone types.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_HOURS = 12
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # 记住我: then the password again
+    # Reverse proxies in front of the site (nginx: 1). Their X-Forwarded-For gives the client's
+    # address, which the login limits count by; 0 trusts no such header.
+    TRUSTED_PROXIES = 0
     WTF_CSRF_TIME_LIMIT = None  # a secretary's form may stay open through a long meeting
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # one meeting attachment (附件)
     # A little above the attachment limit, so a 10 MB file with its multipart overhead gets in.
@@ -36,6 +46,8 @@ class DefaultConfig:
     HSTS_SECONDS = 0  # Strict-Transport-Security only where the site is served over HTTPS
     LOGIN_RATE_LIMIT = "10 per minute"  # per address and login
     LOGIN_IP_RATE_LIMIT = "300 per minute"  # per address, whatever the login
+    LOGIN_FREE_FAILURES = 5  # wrong passwords in a row per address and login before the backoff
+    LOGIN_FAILURES_PER_LOGIN = 50  # in 15 minutes from everywhere: then only known devices try
     API_RATE_LIMIT = "600 per minute"  # per access token (per address without one)
     MINUTES_LATE_DAYS = 7
     BASE_URL = None  # unset: http://127.0.0.1:<ORGLIFE_PORT or 5000> (see finish)
@@ -123,5 +135,14 @@ def apply_environment(config: dict) -> None:
     for key in ENV_KEYS:
         if os.environ.get(key):
             config[key] = os.environ[key]
+    for key in INT_ENV_KEYS:
+        if os.environ.get(key):
+            config[key] = _integer(key, os.environ[key])
     if os.environ.get("REDIS_URL"):  # login limits counted once for all gunicorn workers
         config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+
+
+def _integer(key: str, value: str) -> int:
+    if not value.strip().isdigit():
+        raise ConfigurationError(f"{key} 应为非负整数 {key} must be a whole number ≥ 0: {value!r}")
+    return int(value)

@@ -17,6 +17,7 @@ from meetings.models import (
     Organization,
     Person,
     RoleAssignment,
+    SignIn,
     Transfer,
 )
 
@@ -48,6 +49,7 @@ class Action(StrEnum):
     MANAGE_REQUIREMENTS = "requirements.manage"  # edit the requirements (the whole tree's)
     MANAGE_CAMPAIGNS = "campaigns.manage"  # launch, change and close 专项行动 for a subtree
     MANAGE_TOKEN = "token.manage"  # revoke a personal API token (only its owner)
+    END_SIGN_IN = "sign_in.end"  # end a signed-in session (退出某台设备; only its owner)
     VIEW_AUDIT = "audit.view"  # the 审计日志 of the units in scope (administrators only)
     MANAGE_MAIL = "mail.manage"  # the site's mail queue: undelivered mail, re-queue (the whole tree's)
 
@@ -130,6 +132,8 @@ def can(person: Person | None, action: Action, obj: object) -> bool:
         return _can_on_campaign(person, action, obj)
     if isinstance(obj, ApiToken):  # personal: nobody, not even an administrator, uses another's
         return action == Action.MANAGE_TOKEN and obj.person_id == person.id
+    if isinstance(obj, SignIn):  # personal too: an officer ends sessions by resetting the password
+        return action == Action.END_SIGN_IN and obj.person_id == person.id
     raise TypeError(f"no policy for {type(obj).__name__}")
 
 

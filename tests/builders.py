@@ -1,6 +1,7 @@
 """Builders for test data: a small but complete organization tree with every role."""
 import io
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -9,7 +10,7 @@ from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, Perso
 from meetings.extensions import db
 from meetings.models import Organization, Person
 from meetings.models.audit import SQLITE_TRIGGERS
-from meetings.services import orgs, roster
+from meetings.services import orgs, roster, sign_ins
 
 PASSWORD = "correct-horse-battery"
 _HASHES: dict[str, str] = {}
@@ -143,3 +144,13 @@ def add_outside_admin(w: World) -> Person:
     w.people["outside_admin"] = person
     db.session.flush()
     return person
+
+
+LIFETIMES = sign_ins.Lifetimes(session=timedelta(hours=12), remembered=timedelta(days=30))
+
+
+def make_sign_in(person: Person, now: datetime):
+    """A remembered sign-in of ``person`` on another device (a phone), as 登录设备 lists it."""
+    sign_in, _ = sign_ins.start(person, remember=True, now=now, lifetimes=LIFETIMES,
+                                address="192.0.2.7", agent="手机浏览器")
+    return sign_in

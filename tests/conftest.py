@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from meetings import clock as site_clock
 from meetings import create_app
-from meetings.extensions import db
+from meetings.extensions import db, limiter
 from tests import worker_databases
 from tests.builders import PASSWORD, RELAXED_LIMITS, empty_tables, make_world
 
@@ -111,6 +111,7 @@ def _empty(app) -> None:
     with app.app_context():
         db.session.remove()
         empty_tables()
+        limiter.reset()  # wrong passwords of one test do not slow the next one's sign-in
     _demo_left_in_tables["output"] = None
 
 

@@ -15,6 +15,7 @@ from meetings.models.organization import Organization
 from meetings.models.outbox import OutboxMessage
 from meetings.models.person import CommitteeSeat, Person, RoleAssignment, Transfer
 from meetings.models.record import ActionItem, Attachment, Minutes, MinutesRevision
+from meetings.models.sign_in import SignIn
 
 __all__ = [
     "ActionItem",
@@ -37,6 +38,7 @@ __all__ = [
     "Person",
     "Requirement",
     "RoleAssignment",
+    "SignIn",
     "Transfer",
     "meeting_meeting_type",
     "utcnow",

@@ -1,7 +1,6 @@
 """People, their role assignments, branch committee seats and transfers between branches."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -52,9 +51,14 @@ class Person(UserMixin, TimestampMixin, Base):
         return self.may_sign_in
 
     def get_id(self) -> str:
-        """Session id ``<id>:<password fingerprint>``: a new password ends old sessions."""
-        fingerprint = hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
-        return f"{self.id}:{fingerprint}"
+        """Flask-Login's id, ``<person id>:<sign-in token>``: the session the cookies name.
+
+        The token is set on the object at sign-in (or when a session is resolved); a person
+        object without one has no session to name."""
+        token = getattr(self, "sign_in_token", None)
+        if token is None:
+            raise AttributeError("this person has not signed in in this request")
+        return f"{self.id}:{token}"
 
     @property
     def is_full_member(self) -> bool:

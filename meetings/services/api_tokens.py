@@ -71,6 +71,19 @@ def revoke(actor: Person | None, token: ApiToken, now: datetime) -> bool:
     return True
 
 
+def revoke_all(actor: Person | None, person: Person, now: datetime) -> int:
+    """Revoke every live token of ``person`` (a new password withdraws what the old one made)."""
+    live = db.session.scalars(sa.select(ApiToken).where(
+        ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None),
+        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now)))
+    count = 0
+    for token in live:
+        token.revoked_at = now
+        audit.record(actor, "api_token.revoke", token, before=_facts(token) | {"person_id": person.id})
+        count += 1
+    return count
+
+
 def verify(plaintext: str | None, now: datetime) -> ApiToken | None:
     """The live token behind ``plaintext`` with its person (roles loaded), or None.
 

@@ -30,6 +30,19 @@ def record(
     return event
 
 
+def record_sign_in_failure(login: str, address: str | None) -> AuditEvent:
+    """A wrong password (or unknown login) at the sign-in form, against the person when the
+    login exists, so their card and the audit log show who was tried and from where."""
+    login = login.strip()[:60]
+    person = db.session.scalar(sa.select(Person).where(Person.login == login)) if login else None
+    event = AuditEvent(actor_id=None, action="auth.sign_in_failed", object_type="person",
+                       object_id=person.id if person else None,
+                       organization_id=person.branch_id if person else None,
+                       after={"login": login, "address": address})
+    db.session.add(event)
+    return event
+
+
 def changes(obj: object, fields: dict) -> tuple[dict, dict]:
     """Apply ``fields`` to ``obj`` and return (before, after) for the fields that changed."""
     before, after = {}, {}

@@ -177,6 +177,9 @@ ACTIONS = {
     "attachment.remove": _l("删除附件"),
     "api_token.issue": _l("创建访问令牌"),
     "api_token.revoke": _l("撤销访问令牌"),
+    "auth.sign_in": _l("登录"),
+    "auth.sign_in_failed": _l("登录失败"),
+    "auth.sign_out_everywhere": _l("退出所有设备"),
 }
 
 

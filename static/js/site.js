@@ -24,6 +24,17 @@
         });
       });
     }
+    // Typing is activity: while someone writes minutes for an hour, the session must not
+    // time out under them (the server ends idle sessions). At most one ping every 5 minutes.
+    var alive = document.body.getAttribute("data-alive-url");
+    if (alive && window.fetch) {
+      var last = Date.now();
+      document.addEventListener("input", function () {
+        if (Date.now() - last < 5 * 60 * 1000) { return; }
+        last = Date.now();
+        window.fetch(alive, {credentials: "same-origin", cache: "no-store"});
+      });
+    }
     // Forms that change someone's standing ask once before they go.
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (event) {

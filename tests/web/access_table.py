@@ -12,6 +12,7 @@ ROLES = ("anonymous", "admin", "outside_admin", "liaison", "secretary", "recorde
          "other_secretary", "other_member")
 EVERYONE = ROLES
 SIGNED_IN = ROLES[1:]
+NOT_SECRETARY = tuple(role for role in SIGNED_IN if role != "secretary")
 # admin: 管理员 at the root; outside_admin: 管理员 of 党委B only; liaison: 联络员 of 党委A;
 # secretary, recorder, member: of a1; other_secretary, other_member: of a2 (in 党委A, next to a1).
 A1_READERS = ("admin", "liaison", "secretary", "recorder", "member")  # a1's meetings and minutes
@@ -46,6 +47,11 @@ MATRIX: dict[str, tuple[str, dict]] = {
     # One's own pages.
     "main.home": ("GET", {SIGNED_IN: OK}),
     "auth.change_password": ("GET", {SIGNED_IN: OK}),
+    "auth.devices": ("GET", {SIGNED_IN: OK}),
+    "auth.alive": ("GET", {SIGNED_IN: 204}),
+    # The secretary's sign-in on another device; anyone else's try is a 404: no existence oracle.
+    "auth.end_device": ("POST", {"secretary": To("auth.devices"), NOT_SECRETARY: NOT_FOUND}),
+    "auth.end_all_devices": ("POST", {EVERYONE: LOGIN}),
     "tokens.index": ("GET", {SIGNED_IN: OK}),
     "tokens.revoke": ("POST", {"secretary": To("tokens.index")}),  # only the owner, not even an admin
     "calendar.mine": ("GET", {SIGNED_IN: OK}),

@@ -27,7 +27,7 @@ from meetings.services import (
     roster,
 )
 from tests import file_samples
-from tests.builders import PASSWORD, add_outside_admin, make_person, roster_xlsx
+from tests.builders import PASSWORD, add_outside_admin, make_person, make_sign_in, roster_xlsx
 from tests.campaign_builders import make_campaign
 from tests.meeting_builders import held_meeting_with_final_minutes, make_meeting, type_id
 from tests.web.access_table import MATRIX, OK, ROLES, To, expected
@@ -64,7 +64,7 @@ def _url_args(world, rule) -> dict:
               "type_id": type_id("theme_day"), "item_id": world.item.id,
               "attachment_id": world.attachment.id, "campaign_id": world.campaign.id,
               "requirement_id": world.theme_day_rule.id, "period_key": "2026-05", "fmt": "xlsx",
-              "token_id": world.api_token.id}
+              "token_id": world.api_token.id, "sign_in_id": world.sign_in.id}
     if rule.endpoint in UNIT_ROLE_ENDPOINTS:
         values["org_id"] = world.pc_a.id  # committee roles live above the branch
     if rule.endpoint in RECORD_ENDPOINTS:
@@ -104,6 +104,7 @@ def matrix_world(world, app, tmp_path, monkeypatch):
     world.campaign = make_campaign(world)
     world.api_token, _ = api_tokens.issue(world["secretary"], world["secretary"], "脚本", read_only=True,
                                           expires_at=None, now=now)
+    world.sign_in = make_sign_in(world["secretary"], now)
     world.theme_day_rule = next(r for r in requirements.install_defaults()
                                 if r.meeting_type.code == "theme_day")
     world.import_token = None  # the secretary's roster upload, made only where a URL needs it

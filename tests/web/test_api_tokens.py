@@ -13,6 +13,7 @@ from meetings.extensions import db
 from meetings.models import ApiToken, AuditEvent, utcnow
 from meetings.services import api_tokens
 from tests.api_client import bearer, get_json
+from tests.builders import PASSWORD
 
 TOKEN = re.compile(r"olt_[A-Za-z0-9_-]{43}")
 MEETINGS = "/api/v1/meetings"
@@ -155,7 +156,8 @@ def test_posting_to_a_read_route_is_a_405_problem(client, world):
 
 def test_the_page_creates_a_token_shown_exactly_once(client, auth, world):
     auth.login("member")
-    response = client.post("/account/tokens", data={"name": "季度通报脚本", "read_only": "y", "days": "30"})
+    response = client.post("/account/tokens", data={"name": "季度通报脚本", "read_only": "y", "days": "30",
+                                                     "password": PASSWORD})
     assert response.status_code == 201
     assert response.headers["Cache-Control"] == "no-store"
     shown = TOKEN.findall(response.get_data(as_text=True))
@@ -170,7 +172,8 @@ def test_the_page_creates_a_token_shown_exactly_once(client, auth, world):
 
 def test_unticked_read_only_and_no_expiry(client, auth, world):
     auth.login("member")
-    assert client.post("/account/tokens", data={"name": "同步", "days": ""}).status_code == 201
+    data = {"name": "同步", "days": "", "password": PASSWORD}
+    assert client.post("/account/tokens", data=data).status_code == 201
     token = _only_token()
     assert token.read_only is False and token.expires_at is None
 
@@ -182,7 +185,7 @@ def test_unticked_read_only_and_no_expiry(client, auth, world):
 ])
 def test_refused_forms_say_why_in_chinese_and_create_nothing(client, auth, world, data, field):
     auth.login("member")
-    response = client.post("/account/tokens", data=data)
+    response = client.post("/account/tokens", data=data | {"password": PASSWORD})
     assert response.status_code == 200
     error = re.search(rf'id="{field}-error">(.*?)</p>', response.get_data(as_text=True), re.S)
     assert error and re.search(r"[\u4e00-\u9fff]", error.group(1))

@@ -79,7 +79,7 @@ def test_change_password_rejects_short_or_mismatched(client, auth, world):
     auth.login("member")
     page = client.post("/account/password", data={
         "current": PASSWORD, "new": "short", "confirm": "other"}).get_data(as_text=True)
-    assert "10 到 128" in page and "不一致" in page
+    assert "12 到 128" in page and "不一致" in page
 
 
 def test_change_password_ends_other_sessions(app, client, auth, world):

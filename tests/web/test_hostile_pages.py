@@ -167,7 +167,7 @@ def test_every_page_shows_every_payload_as_text_and_runs_none(app, client, auth,
     hostile.short("query.who", 60)  # the audit viewer shows its 人员 filter back as typed
     pages, problems, statuses = _sweep(app, client, auth, hostile)
     assert problems == [], "\n".join(problems)
-    never_ok = sorted(e for e, codes in statuses.items() if 200 not in codes)
+    never_ok = sorted(e for e, codes in statuses.items() if not codes & {200, 204})  # 204: auth.alive
     assert never_ok == [], "no role reached these pages: give them a better test value"
     everything = "\n".join(pages.values())
     assert EVALUATED not in everything, "a template evaluated {{7*7}} in data"

@@ -28,7 +28,7 @@ def test_officer_form_errors_keep_input_and_write_nothing(client, auth, world):
     auth.login("admin")
     data = OFFICER | {"officer-login": "member", "officer-password": "short"}
     page = client.post(f"/orgs/{world.pc_b.id}/roles/officer", data=data).get_data(as_text=True)
-    assert "10 到 128" in page and 'value="郑联络"' in page
+    assert "12 到 128" in page and 'value="郑联络"' in page
     page = client.post(f"/orgs/{world.pc_b.id}/roles/officer",
                        data=OFFICER | {"officer-login": "member"}).get_data(as_text=True)
     assert "用户名已被使用" in page

@@ -3,9 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from meetings.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from meetings.web.forms import Form
-
-MIN_PASSWORD = 10
 
 
 class LoginForm(Form):
@@ -20,7 +19,7 @@ class ChangePasswordForm(Form):
         _l("新密码"),
         validators=[
             DataRequired(_l("请输入新密码。")),
-            Length(min=MIN_PASSWORD, max=128, message=_l("新密码长度应为 10 到 128 个字符。")),
+            Length(min=MIN_LENGTH, max=MAX_LENGTH, message=_l("新密码长度应为 12 到 128 个字符。")),
         ],
     )
     confirm = PasswordField(

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from meetings.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from meetings.domain.people import clean_name
 from meetings.domain.terms import Role
 from meetings.web.forms import Form
@@ -41,5 +42,5 @@ class OfficerForm(Form):
     email = StringField(_l("邮箱"), validators=[email_check])
     password = PasswordField(_l("初始密码"), validators=[
         DataRequired(_l("请设置初始密码。")),
-        Length(min=10, max=128, message=_l("密码长度应为 10 到 128 个字符。"))])
+        Length(min=MIN_LENGTH, max=MAX_LENGTH, message=_l("密码长度应为 12 到 128 个字符。"))])
     role = SelectField(_l("角色"), choices=choices(Role, UNIT_ROLES))

@@ -71,9 +71,13 @@ def create_officer(org_id: int):
     if roster.login_taken(officer_form.login.data):
         officer_form.login.errors.append(_("用户名已被使用。"))
         return _page(org, grant_form, officer_form, 400)
-    person = accounts.create_officer(current_user, name=officer_form.name.data,
-                                     login=officer_form.login.data, password=officer_form.password.data,
-                                     email=officer_form.email.data)
+    try:
+        person = accounts.create_officer(current_user, name=officer_form.name.data,
+                                         login=officer_form.login.data, password=officer_form.password.data,
+                                         email=officer_form.email.data)
+    except accounts.PasswordRefused as refused:
+        officer_form.password.errors.append(str(refused.message))
+        return _page(org, grant_form, officer_form, 400)
     roster.assign_role(current_user, person, org, Role(officer_form.role.data))
     db.session.commit()
     flash(_("已为 %(name)s 开通账号。", name=person.name), "success")

@@ -5,6 +5,7 @@ from wtforms import DateField, PasswordField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from meetings.domain import people
+from meetings.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import CommitteeTitle, PersonCategory, PersonStatus, Role
 from meetings.models import utcnow
@@ -46,7 +47,7 @@ class MemberForm(Form):
     joined_party_on = DateField(_l("入党日期"), validators=[Optional(), joined_check])
     login = StringField(_l("用户名"), validators=[login_check])
     password = PasswordField(_l("设置新密码"), validators=[
-        Optional(), Length(min=10, max=128, message=_l("密码长度应为 10 到 128 个字符。"))])
+        Optional(), Length(min=MIN_LENGTH, max=MAX_LENGTH, message=_l("密码长度应为 12 到 128 个字符。"))])
     note = StringField(_l("备注"), validators=[Length(max=200, message=_l("备注不能超过 200 个字。"))])
 
 

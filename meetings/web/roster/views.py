@@ -47,6 +47,10 @@ def _save(form: MemberForm, change) -> Person | None:
         db.session.rollback()
         getattr(form, error.field or "name").errors.append(str(error))
         return None
+    except accounts.PasswordRefused as refused:
+        db.session.rollback()
+        form.password.errors.append(str(refused.message))
+        return None
     db.session.commit()
     return person
 

@@ -1,6 +1,6 @@
 """The form that creates a personal access token."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, StringField
+from wtforms import BooleanField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from meetings.services.api_tokens import MAX_DAYS, MAX_NAME
@@ -20,3 +20,5 @@ class TokenForm(Form):
     read_only = BooleanField(_l("只读（只能查询，不能修改任何数据）"), default=True)
     days = DaysField(_l("有效期（天）"), default=90,
                      validators=[Optional(), NumberRange(min=1, max=MAX_DAYS, message=DAYS_MESSAGE)])
+    password = PasswordField(_l("登录密码"), validators=[DataRequired(_l("请输入您的登录密码以确认。"))],
+                             render_kw={"autocomplete": "current-password"})

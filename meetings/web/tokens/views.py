@@ -9,21 +9,32 @@ from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from meetings.extensions import db
+from meetings.extensions import db, limiter
 from meetings.models import ApiToken, utcnow
 from meetings.policy import Action
-from meetings.services import api_tokens
+from meetings.services import accounts, api_tokens
 from meetings.web.tokens import bp
 from meetings.web.tokens.forms import TokenForm
 from meetings.web.util import authorize, load_or_404
 
 
+def _password_tries_key() -> str:
+    return f"token-password:{current_user.get_id().partition(':')[0]}"
+
+
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_password_tries_key)
 def index():
-    """List one's tokens; create one (its plaintext shown on this answer only)."""
+    """List one's tokens; create one (its plaintext shown on this answer only).
+
+    The password is asked again: a session (a remember-me cookie left on a shared computer)
+    must not be enough to mint a credential that outlives it. Its tries are limited, so the
+    form is no way to guess the password either."""
     form, now = TokenForm(), utcnow()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not accounts.password_is(current_user, form.password.data):
+        form.password.errors.append(_("密码不正确。"))
+    elif form.validate_on_submit():
         expires_at = now + timedelta(days=form.days.data) if form.days.data else None
         try:
             token, plaintext = api_tokens.issue(current_user, current_user, form.name.data,
