@@ -78,7 +78,7 @@ REQUESTS = {
 RESOURCES = {
     "Invitation": obj({
         "id": INT, "meeting_id": INT, "organization_id": INT, "person_id": nullable(INT), "name": STR,
-        "role": enum(InvitationRole), "optional": BOOL, "full_member": BOOL, "rsvp": enum(Rsvp),
+        "role": enum(InvitationRole), "optional": BOOL, "full_member": nullable(BOOL), "rsvp": enum(Rsvp),
         "answered_at": nullable(UTC_TIME), "leave_reason": nullable(STR), "attendance": nullable(MARK),
         "absence_reason": nullable(STR), "checked_in_at": nullable(UTC_TIME)}),
     "Person": obj({

@@ -7,6 +7,7 @@ from flask import url_for
 
 from meetings.api.output import beijing, day, utc
 from meetings.domain.markdown import render
+from meetings.domain.terms import InvitationRole
 from meetings.models import Invitation, Meeting, MeetingType, Minutes, Organization, Person, Requirement
 
 
@@ -74,7 +75,9 @@ def invitation(i: Invitation, m: Meeting, *, reasons: bool) -> dict:
     """One invitation; the reasons (请假事由, 缺席原因) only for officers and the invitee."""
     return {
         "id": i.id, "meeting_id": m.id, "organization_id": m.organization_id, "person_id": i.person_id,
-        "name": i.display_name, "role": str(i.role), "optional": i.optional, "full_member": i.full_member,
+        "name": i.display_name, "role": str(i.role), "optional": i.optional,
+        # A 列席 guest neither votes nor counts: their standing is not the meeting's business.
+        "full_member": i.full_member if i.role != InvitationRole.OBSERVER else None,
         "rsvp": str(i.rsvp), "answered_at": utc(i.rsvp_at),
         "leave_reason": i.leave_reason if reasons else None,
         "attendance": str(i.attendance) if i.attendance else None,

@@ -33,6 +33,8 @@ OPTIONAL_STATUSES = (PersonStatus.AWAY, PersonStatus.EXEMPT)  # invited, never i
 # Changing these is news for the invitees' calendars: SEQUENCE goes up and they get an update.
 CALENDAR_FIELDS = ("title", "agenda", "starts_at", "ends_at", "place", "online_url")
 REASON_LENGTH = 500
+MAX_INVITEES = 500  # a branch is tens of people; a thousand invitations is a mistake, or an attack
+MAX_OBSERVERS = 50  # 列席, people and outside guests together: each one is mailed
 GROUP_MEETING = "group_meeting"  # the type code of 党小组会
 
 
@@ -63,6 +65,9 @@ class MeetingFields:
     host_id: int | None = None
     recorder_id: int | None = None
     observer_ids: list[int] = field(default_factory=list)  # 列席 from elsewhere in the tree
+    # Of those, the ones the actor named by exact login or e-mail (the web form's 列席 lines):
+    # these may be people the actor cannot otherwise see; ids alone may not (no enumeration).
+    named_observer_ids: frozenset[int] = frozenset()
     guests: list[tuple[str, str]] = field(default_factory=list)  # outside 列席: (name, email)
     late_record: bool = False
     attributed_year: int | None = None
@@ -74,7 +79,7 @@ def schedule_meeting(actor: Person, branch: Organization, fields: MeetingFields,
                      series: MeetingSeries | None = None) -> Meeting:
     """Create a meeting with its invitations; invitees are mailed unless it is a 补录 record."""
     _require(actor, Action.SCHEDULE_MEETING, branch)
-    types, people = _check(branch, fields, now)
+    types, people = _check(actor, branch, fields, now)
     meeting = Meeting(organization=branch, series=series, created_by_id=actor.id, ical_sequence=0,
                       status=MeetingStatus.HELD if fields.late_record else MeetingStatus.SCHEDULED,
                       is_late_record=fields.late_record)
@@ -100,7 +105,7 @@ def update_meeting(actor: Person, meeting: Meeting, fields: MeetingFields, now: 
     if version != meeting.version:
         raise StaleMeeting()
     fields.late_record = meeting.is_late_record
-    types, people = _check(meeting.organization, fields, now, meeting=meeting)
+    types, people = _check(actor, meeting.organization, fields, now, meeting=meeting)
     before = _snapshot(meeting)
     moved = (fields.starts_at, fields.ends_at) != (meeting.starts_at, meeting.ends_at)
     _apply(meeting, fields, types, now)
@@ -185,7 +190,7 @@ def _require(actor: Person, action: Action, obj) -> None:
         raise PermissionError(f"{actor!r} may not {action} {obj!r}")
 
 
-def _check(branch: Organization, fields: MeetingFields, now: datetime, *,
+def _check(actor: Person, branch: Organization, fields: MeetingFields, now: datetime, *,
            meeting: Meeting | None = None) -> tuple[list[MeetingType], dict[int, Person]]:
     """Validate the plan against the domain rules and the roster; raise SchedulingError."""
     types = meeting_types_by_id(fields.type_ids)
@@ -203,9 +208,11 @@ def _check(branch: Organization, fields: MeetingFields, now: datetime, *,
         errors.append(("type_ids", _("所选会议类型不存在或已停用。")))
     if set(fields.invitee_ids) - set(members):
         errors.append(("invitees", _("参会人员必须是本支部在册的人员。")))
+    if len(set(fields.invitee_ids)) > MAX_INVITEES:
+        errors.append(("invitees", _("一次会议最多邀请 %(n)s 人。", n=MAX_INVITEES)))
     if fields.campaign_id is not None and not _campaign_covers(fields.campaign_id, branch):
         errors.append(("campaign_id", _("所选专项行动不包括本支部。")))
-    people = {**members, **_observers(fields, members, errors)}
+    people = {**members, **_observers(actor, fields, errors, meeting)}
     if errors:
         raise SchedulingError(errors)
     return types, people
@@ -217,12 +224,28 @@ def _campaign_covers(campaign_id: int, branch: Organization) -> bool:
     return campaign is not None and branch.is_within(campaign.scope)
 
 
-def _observers(fields: MeetingFields, members: dict[int, Person], errors: list) -> dict[int, Person]:
-    """列席 guests from elsewhere in the tree: existing people, not transferred out."""
+def _observers(actor: Person, fields: MeetingFields, errors: list,
+               meeting: Meeting | None) -> dict[int, Person]:
+    """列席 guests from elsewhere in the tree: existing people, not transferred out, whom the
+    actor may see, named by login or e-mail, or already 列席 of this meeting.
+
+    One message for every refusal, so that trying ids tells nobody which exist or who they are."""
     ids = set(fields.observer_ids) - set(fields.invitee_ids)
+    if len(ids) + len(fields.guests) > MAX_OBSERVERS:
+        errors.append(("observers", _("列席人员最多 %(n)s 人。", n=MAX_OBSERVERS)))
+        return {}
     found = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))} if ids else {}
-    if set(found) != ids or any(p.status == PersonStatus.TRANSFERRED_OUT for p in found.values()):
-        errors.append(("observers", _("列席人员不存在或已转出。")))
+    invited = meeting.invitations if meeting else ()
+    already = {i.person_id for i in invited if i.role == InvitationRole.OBSERVER}
+
+    def allowed(person: Person) -> bool:
+        known = person.id in already or person.id in fields.named_observer_ids
+        visible = known or can(actor, Action.VIEW_PERSON, person)
+        return visible and person.status != PersonStatus.TRANSFERRED_OUT
+
+    if set(found) != ids or not all(allowed(p) for p in found.values()):
+        errors.append(("observers", _("有列席人员无法添加：请按用户名或邮箱填写本系统中的人员。")))
+        return {}
     return found
 
 

@@ -179,7 +179,8 @@ def test_each_invitee_gets_one_invite_addressed_to_them_alone(ctx, world, meetin
 
 
 def test_an_observer_is_a_non_participant(world):
-    meeting = make_meeting(world, observer_ids=[world["b_member"].id])
+    guest = world["b_member"].id  # of another committee: named by login on the form
+    meeting = make_meeting(world, observer_ids=[guest], named_observer_ids=frozenset({guest}))
     mail = mails("invite")["b_member@example.org"]
     assert_calendar(mail, meeting, "REQUEST")
     assert_only_attendee(mail, "b_member@example.org", role="NON-PARTICIPANT")

@@ -90,7 +90,8 @@ def test_removed_invitee_gets_a_cancel_and_added_observer_an_invite(world):
     meeting = make_meeting(world)
     db.session.commit()
     keep = [world["secretary"].id, world["recorder"].id]
-    fields = make_fields(world, invitee_ids=keep, observer_ids=[world["b_member"].id])
+    guest = world["b_member"].id  # of another committee: named by login on the form
+    fields = make_fields(world, invitee_ids=keep, observer_ids=[guest], named_observer_ids=frozenset({guest}))
     scheduling.update_meeting(world["secretary"], meeting, fields, NOW, version=meeting.version)
     db.session.commit()
     assert [m.recipient for m in outbox("cancel")] == ["member@example.org"]

@@ -166,7 +166,8 @@ def read_fields(form, observers: list[int], outside: list[tuple[str, str]]) -> M
         invitee_ids=list(form.invitees.data or []), agenda=form.agenda.data or "",
         place=form.place.data or "",
         online_url=form.online_url.data or None, host_id=form.host_id.data, recorder_id=form.recorder_id.data,
-        observer_ids=observers, guests=outside, late_record=bool(form.late_record.data),
+        observer_ids=observers, named_observer_ids=frozenset(observers),
+        guests=outside, late_record=bool(form.late_record.data),
         attributed_year=year, reminder_minutes=optional_minutes(form.reminder.data),
         campaign_id=form.campaign_id.data)
 
