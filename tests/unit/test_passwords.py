@@ -24,7 +24,8 @@ def test_refused(password, why):
 
 
 @pytest.mark.parametrize("password", [
-    "correct horse battery", "Tk9-vq2#Lm0p", "每周三下午两点准时学习党章", "my-branch-meets-1st", "晚上八点支部学习开始-ok",
+    "correct horse battery", "Tk9-vq2#Lm0p", "每周三下午两点准时学习党章", "my-branch-meets-1st",
+    "晚上八点支部学习开始-ok",
 ])
 def test_accepted(password):
     assert weakness(password, personal=PERSONAL) is None

@@ -54,7 +54,8 @@ def test_the_refusal_is_the_same_for_a_missing_id_and_a_hidden_person(client, wo
 
 def test_someone_who_may_see_the_person_adds_them_by_id(client, world):
     headers = bearer(world["admin"], read_only=False)  # root administrator: sees the whole tree
-    body = send(client, "POST", f"{API}/meetings", headers, plan(world, observer_ids=[world["b_member"].id]), 201)
+    body = send(client, "POST", f"{API}/meetings", headers, plan(world, observer_ids=[world["b_member"].id]),
+                201)
     roles = {i["person_id"]: i for i in client.get(f"{API}/meetings/{body.get_json()['id']}/invitations",
                                                    headers=headers).get_json()["items"]}
     observer = roles[world["b_member"].id]
@@ -85,6 +86,7 @@ def test_observers_are_capped(client, world, monkeypatch):
 
 def test_invitees_are_capped(client, world, monkeypatch):
     monkeypatch.setattr(scheduling, "MAX_INVITEES", 2)
-    answer = send(client, "POST", f"{API}/meetings", bearer(world["secretary"], read_only=False), plan(world), 422)
+    headers = bearer(world["secretary"], read_only=False)
+    answer = send(client, "POST", f"{API}/meetings", headers, plan(world), 422)
     assert problem_fields(answer) == {"invitee_ids"}
     assert meetings_count() == 0
