@@ -137,6 +137,24 @@ def can(person: Person | None, action: Action, obj: object) -> bool:
     raise TypeError(f"no policy for {type(obj).__name__}")
 
 
+# What a person must be able to do to an object to know that it exists at all.
+SEEING = {Meeting: Action.VIEW_MEETINGS, ActionItem: Action.VIEW_MEETINGS, Organization: Action.VIEW_ORG,
+          Person: Action.VIEW_PERSON}
+
+
+def may_see(person: Person | None, obj: object) -> bool:
+    """Whether ``person`` may know ``obj`` exists: a refusal is then a 403; otherwise the
+    answer is the 404 of a missing object, so that ids reveal nothing (no existence oracle)."""
+    if isinstance(obj, Invitation):
+        obj = obj.meeting
+    elif isinstance(obj, Transfer):
+        obj = obj.person
+    if isinstance(obj, ApiToken | SignIn):
+        return person is not None and obj.person_id == person.id
+    seeing = SEEING.get(type(obj))
+    return seeing is None or can(person, seeing, obj)
+
+
 def _can_on_org(person: Person, action: Action, org: Organization) -> bool:
     roles = roles_over(person, org)
     if any(action in ROLE_ACTIONS[role] for role in roles if role != Role.SECRETARY):

@@ -53,12 +53,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], log_dir: Path, *, workers: int = 2) -> Iterator[Server]:
+def gunicorn(env: dict[str, str], log_dir: Path, *, workers: int = 2,
+             access_log: Path | None = None) -> Iterator[Server]:
     """gunicorn on a free loopback port until the block ends; its stderr goes to a file (a
-    pipe nobody reads would stall it once full)."""
+    pipe nobody reads would stall it once full). It starts in the project's root, as the README
+    deploys it, so it reads ``gunicorn.conf.py`` there."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-               "--log-level", "warning", "wsgi:app"]
+               "--log-level", "warning", *(["--access-logfile", str(access_log)] if access_log else []),
+               "wsgi:app"]
     log_path = log_dir / f"gunicorn-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, env=env, cwd=ROOT, stderr=log, stdout=log)

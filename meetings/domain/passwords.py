@@ -27,7 +27,11 @@ alipay
 )
 
 SEQUENCES = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm",
-             "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p", "zaq1xsw2cde3vfr4bgt5nhy6mju7")
+             "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p", "zaq1xsw2cde3vfr4bgt5nhy6mju7",
+             "qazwsxedcrfvtgbyhnujmikolp", "1q2w3e4r5t6y7u8i9o0p")
+# Shifted digits are the digits (!QAZ2wsx is 1qaz2wsx); look-alikes are letters (P@ssw0rd).
+UNSHIFT = str.maketrans("!@#$%^&*()", "1234567890")
+LOOK_ALIKES = str.maketrans("@0134$57", "aoieasst")
 
 
 class Weakness(enum.Enum):
@@ -59,10 +63,17 @@ def weakness(password: str, *, personal: tuple[str | None, ...] = ()) -> Weaknes
 
 
 def _is_common(lowered: str) -> bool:
-    if re.sub(r"[^a-z]", "", lowered) in COMMON_ROOTS:
+    if re.sub(r"[^a-z]", "", lowered) in COMMON_ROOTS or _core(lowered) in COMMON_ROOTS:
         return True
     # What is left once the runs are taken out is what an attacker still has to guess.
-    return len(set(_without_runs(lowered))) < 4 or _repeats_a_short_piece(lowered)
+    unshifted = lowered.translate(UNSHIFT)
+    return len(set(_without_runs(unshifted))) < 4 or _repeats_a_piece(lowered)
+
+
+def _core(lowered: str) -> str:
+    """The word inside ``P@ssw0rd!2024``: the ends' digits and signs dropped, look-alikes read."""
+    middle = re.sub(r"^[^a-z]+|[^a-z]+$", "", lowered)
+    return re.sub(r"[^a-z]", "", middle.translate(LOOK_ALIKES))
 
 
 def _without_runs(text: str, shortest: int = 4) -> str:
@@ -83,10 +94,10 @@ def _is_run(text: str) -> bool:
     return bool(text) and any(text in seq or text in seq[::-1] for seq in SEQUENCES)
 
 
-def _repeats_a_short_piece(lowered: str) -> bool:
-    """``abcabcabcabc``, ``1qaz1qaz1qaz``: a piece of up to 4 characters, repeated."""
+def _repeats_a_piece(lowered: str) -> bool:
+    """``abcabcabcabc``, ``passwordpassword``: the whole password is one piece, repeated."""
     return any(len(lowered) % size == 0 and lowered == lowered[:size] * (len(lowered) // size)
-               for size in range(1, 5))
+               for size in range(1, len(lowered) // 2 + 1))
 
 
 def _personal_words(personal: tuple[str | None, ...]) -> list[str]:

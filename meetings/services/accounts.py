@@ -60,6 +60,15 @@ def authenticate(login: str, password: str) -> Person | None:
     return person
 
 
+def still_the_password(person_id: int, checked_hash: str | None) -> bool:
+    """Whether the person's password is still the one just checked, read under a row lock: a
+    sign-in that raced a password change (or an officer's reset) must not survive it. Called
+    after the sign-in's row is written, so a change committed after this ends it too."""
+    query = sa.select(Person.password_hash).where(Person.id == person_id).with_for_update()
+    current = db.session.scalar(query)
+    return current is not None and current == checked_hash
+
+
 def password_is(person: Person, password: str) -> bool:
     """Whether ``password`` is the person's (asked again before anything a password guards)."""
     return bool(person.password_hash) and check_password_hash(person.password_hash, password)
@@ -88,6 +97,8 @@ def set_password(actor: Person | None, person: Person, password: str, *, now: da
     """An administrator's (or the CLI's) reset of someone's password: audited, and every
     session and token of the person ends. ``check=False`` only for the demo's known password."""
     if check:
+        if person.password_hash and check_password_hash(person.password_hash, password):
+            raise PasswordRefused(_l("新密码不能与当前密码相同。"))
         check_strength(password, login=person.login, name=person.name, email=person.email)
     person.password_hash = hash_password(password)
     audit.record(actor, "password.set", person)

@@ -211,12 +211,14 @@ def self_check_in(person: Person, meeting: Meeting, code: str | None, now: datet
         raise AttendanceError(_("您不在本次会议的参会名单中，请联系支部书记。"))
     if meeting.is_cancelled:
         raise AttendanceError(_("会议已取消。"))
-    if not same_code(code, meeting.check_in_code):
-        raise AttendanceError(_("签到码不正确，请核对会场显示的签到码。"))
+    # The window first: outside it every code gets the same answer, so a code cannot be
+    # confirmed days ahead (and then passed round before the meeting).
     window = check_in_window(meeting)
     if not window.is_open(now):
         raise AttendanceError(_("签到时间为会议开始前 30 分钟至会议结束。") if now < window.opens
                               else _("会议已经结束，签到已关闭。请联系书记补登出勤。"))
+    if not same_code(code, meeting.check_in_code):
+        raise AttendanceError(_("签到码不正确，请核对会场显示的签到码。"))
     if invitation.attendance in rules.ATTENDED:
         raise AttendanceError(_("您已经签到过了。"))
     if minutes_final(meeting):

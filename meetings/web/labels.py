@@ -180,6 +180,8 @@ ACTIONS = {
     "auth.sign_in": _l("登录"),
     "auth.sign_in_failed": _l("登录失败"),
     "auth.sign_out_everywhere": _l("退出所有设备"),
+    "auth.sign_out": _l("退出登录"),
+    "auth.sign_out_device": _l("退出某台设备"),
 }
 
 

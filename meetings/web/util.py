@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import abort, url_for
 
 from meetings.extensions import db
-from meetings.policy import Action, can
+from meetings.policy import Action, can, may_see
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL (the URL converter stops there too)
 
@@ -35,6 +35,6 @@ def load_or_404(model, object_id: int):
 
 
 def authorize(person, action: Action, obj) -> None:
-    """403 unless the policy allows it."""
+    """Nothing if the policy allows it; else 403 to who may see the object, 404 to the rest."""
     if not can(person, action, obj):
-        abort(403)
+        abort(403 if may_see(person, obj) else 404)

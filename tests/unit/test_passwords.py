@@ -16,6 +16,10 @@ PERSONAL = ("zhangsan", "张三丰", "zhang.san@example.org")
     ("1qaz2wsx3edc", Weakness.COMMON), ("password1234", Weakness.COMMON),
     ("Password!2026", Weakness.COMMON), ("woaini131400", Weakness.COMMON),
     ("dangyuan2026!", Weakness.COMMON), ("1a2b1a2b1a2b", Weakness.COMMON),
+    # found by the outside review
+    ("abc123abc123", Weakness.COMMON), ("qwe123qwe123", Weakness.COMMON),
+    ("passwordpassword", Weakness.COMMON), ("P@ssw0rd1234", Weakness.COMMON),
+    ("Passw0rd!2024", Weakness.COMMON), ("!QAZ2wsx#EDC", Weakness.COMMON), ("qazwsxedcrfv", Weakness.COMMON),
     ("zhangsan2026xx", Weakness.PERSONAL), ("ZhangSan-2026!", Weakness.PERSONAL),
     ("我是张三丰的密码呀好长好长", Weakness.PERSONAL), ("mail-zhang-2026-ok", Weakness.PERSONAL),
 ])

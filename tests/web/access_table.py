@@ -25,6 +25,22 @@ OVERSEERS = ("admin", "outside_admin", "liaison", "secretary", "other_secretary"
 
 OK, BAD_REQUEST, DENIED, NOT_FOUND = 200, 400, 403, 404
 
+# Those who cannot see branch a1 at all (another committee, the next branch): on a page about one
+# of a1's objects they get the 404 of a missing object, not a 403 that confirms it exists.
+OUTSIDERS = ("outside_admin", "other_secretary", "other_member")
+HIDDEN_FROM_OUTSIDERS = frozenset({
+    "actions.add", "actions.branch", "actions.cancel", "actions.close", "actions.edit",
+    "actions.reopen", "attachments.delete", "attachments.download", "attachments.upload",
+    "calendar.meeting_ics", "compliance.period", "meetings.attendance_sheet",
+    "meetings.branch_meetings", "meetings.cancel", "meetings.check_in", "meetings.check_in_display",
+    "meetings.decide_leave", "meetings.edit", "meetings.edit_minutes", "meetings.finalize_minutes",
+    "meetings.new", "meetings.nudge", "meetings.show", "meetings.year_record", "orgs.deactivate",
+    "orgs.edit", "orgs.reactivate", "orgs.show", "roster.add", "roster.grant_role",
+    "roster.import_confirm", "roster.import_preview", "roster.import_template",
+    "roster.import_upload", "roster.officers", "roster.remove_seat", "roster.revoke_role",
+    "roster.seat", "roster.person", "roster.edit", "roster.set_status", "roster.transfer",
+})
+
 
 @dataclass(frozen=True)
 class To:
@@ -53,7 +69,8 @@ MATRIX: dict[str, tuple[str, dict]] = {
     "auth.end_device": ("POST", {"secretary": To("auth.devices"), NOT_SECRETARY: NOT_FOUND}),
     "auth.end_all_devices": ("POST", {EVERYONE: LOGIN}),
     "tokens.index": ("GET", {SIGNED_IN: OK}),
-    "tokens.revoke": ("POST", {"secretary": To("tokens.index")}),  # only the owner, not even an admin
+    # Only the owner, not even an admin; to anyone else the token does not exist.
+    "tokens.revoke": ("POST", {"secretary": To("tokens.index"), NOT_SECRETARY: NOT_FOUND}),
     "calendar.mine": ("GET", {SIGNED_IN: OK}),
     "calendar.rotate": ("POST", {SIGNED_IN: To("calendar.mine")}),
     # The tree shows each viewer their own scope (test_outsiders_see_nothing_of_a1).
@@ -68,12 +85,14 @@ MATRIX: dict[str, tuple[str, dict]] = {
     "orgs.grant_role": ("POST", {"admin": BAD_REQUEST}),  # the empty form again, with its errors
     "orgs.create_officer": ("POST", {"admin": BAD_REQUEST}),
     "roster.add": ("GET", {A1_MANAGERS: OK}),
-    "roster.person": ("GET", {A1_OVERSIGHT: OK}),  # a1's secretary; a plain member sees no contacts
-    "roster.edit": ("GET", {A1_MANAGERS: OK}),
-    "roster.set_status": ("POST", {A1_MANAGERS: To("roster.person")}),
-    "roster.transfer": ("GET", {A1_MANAGERS: OK}),
+    # a1's secretary; a plain member sees no contacts (nor the card: 404)
+    "roster.person": ("GET", {A1_OVERSIGHT: OK, "member": NOT_FOUND}),
+    "roster.edit": ("GET", {A1_MANAGERS: OK, "member": NOT_FOUND}),
+    "roster.set_status": ("POST", {A1_MANAGERS: To("roster.person"), "member": NOT_FOUND}),
+    "roster.transfer": ("GET", {A1_MANAGERS: OK, "member": NOT_FOUND}),
     # `member`'s transfer into a2: a2 decides (no decision: "未知的操作" flashed, not a 400).
-    "roster.decide_transfer": ("POST", {("admin", "other_secretary"): To("orgs.show")}),
+    "roster.decide_transfer": ("POST", {("admin", "other_secretary"): To("orgs.show"),
+                                        ("outside_admin", "other_member"): NOT_FOUND}),
     "roster.officers": ("GET", {A1_MANAGERS: OK}),
     "roster.grant_role": ("POST", {A1_MANAGERS: BAD_REQUEST}),  # the empty form again, with errors
     "roster.seat": ("POST", {A1_MANAGERS: BAD_REQUEST}),
@@ -145,4 +164,6 @@ def expected(endpoint: str, role: str) -> int | To:
     assert len(found) <= 1, f"{role} is given two answers on {endpoint}"
     if found:
         return found[0]
+    if role in OUTSIDERS and endpoint in HIDDEN_FROM_OUTSIDERS:
+        return NOT_FOUND
     return LOGIN if role == "anonymous" else DENIED

@@ -237,3 +237,25 @@ def test_inviting_someone_after_the_sheet_recounts_the_frozen_numbers(world, mee
     scheduling.update_meeting(world["secretary"], meeting, fields, DURING, version=meeting.version)
     assert newcomer.id in {i.person_id for i in meeting.invitations}
     assert (meeting.expected_count, meeting.present_count) == (4, 3)
+
+
+@pytest.mark.parametrize("code", ["WRONG1", None])
+def test_days_ahead_a_right_code_and_a_wrong_one_get_the_same_answer(world, meeting, code):
+    with pytest.raises(AttendanceError, match="会议开始前 30 分钟"):
+        attendance.self_check_in(world["member"], meeting, code or meeting.check_in_code,
+                                 START - timedelta(days=3))
+
+
+def test_ten_wrong_codes_then_even_the_right_one_waits(world, client, auth):
+    soon = make_meeting(world, now=utcnow(), starts_at=utcnow() + timedelta(minutes=10))
+    db.session.commit()
+    auth.logout()
+    auth.login("member")
+    url = f"/meetings/{soon.id}/check-in"
+    wrong = [client.post(url, data={"code": f"{i:06d}"}).status_code for i in range(10)]
+    assert wrong == [200] * 10
+    assert client.post(url, data={"code": soon.check_in_code}).status_code == 429
+    assert invitation(soon, world, "member").attendance is None
+    auth.logout()
+    auth.login("recorder")  # another person of the meeting is not held up by the guesser
+    assert client.post(url, data={"code": soon.check_in_code}).status_code == 302

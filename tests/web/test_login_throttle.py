@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from meetings import trust_proxies
 from meetings.extensions import db
 from meetings.models import SignIn
+from meetings.web.auth import throttle
 from tests.builders import PASSWORD
 
 OFFICE, ATTACKER, HOME_ADDRESS = "10.0.0.5", "203.0.113.9", "198.51.100.2"
@@ -112,3 +113,23 @@ def test_a_right_password_clears_the_addresss_count(strict, world):
     for _ in range(2):
         assert attempt(client, "wrong-again").status_code == 200
     assert attempt(client, PASSWORD).status_code == 302  # 4 wrong in all, never 3 in a row
+
+
+def test_a_json_list_login_gets_no_way_round_the_limits(strict, world):
+    """Flask-WTF would read ["member"] as "member": a list is refused outright (and the limits
+    would count it for member anyway)."""
+    for i in range(6):
+        attempt(strict.test_client(), f"guess-{i}", address=f"203.0.113.{i + 10}")
+    client = strict.test_client()
+    answer = client.post("/login", json={"login": ["member"], "password": PASSWORD},
+                         environ_base={"REMOTE_ADDR": "192.0.2.99"})
+    assert answer.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 0
+    with strict.test_request_context("/login", method="POST", json={"login": [" Member "]}):
+        assert throttle.login_of_request() == "member"
+
+
+@pytest.mark.parametrize("body", [{"login": 123, "password": "x"}, {"login": {"a": 1}, "password": "x"},
+                                  {"login": "member", "password": 12345}, ["member", PASSWORD]])
+def test_a_json_login_that_is_not_text_is_a_400(client, world, body):
+    assert client.post("/login", json=body).status_code == 400

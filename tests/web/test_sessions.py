@@ -6,8 +6,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from meetings.extensions import db
-from meetings.models import ApiToken, AuditEvent, SignIn
-from meetings.services import api_tokens
+from meetings.models import ApiToken, AuditEvent, Person, SignIn
+from meetings.services import accounts, api_tokens
 from tests.api_client import bearer
 from tests.builders import PASSWORD
 
@@ -194,3 +194,41 @@ def test_tokens_of_a_person_are_revoked_by_revoke_all_only(app, world, clock):
     assert api_tokens.revoke_all(None, world["member"], clock.utcnow()) == 1
     live = db.session.scalars(sa.select(ApiToken).where(ApiToken.revoked_at.is_(None))).all()
     assert [t.person_id for t in live] == [world["secretary"].id]
+
+
+def test_a_sign_in_racing_a_password_change_does_not_survive_it(app, world, monkeypatch):
+    """The old password is checked, then (before the session is saved) the password changes
+    in another request: the sign-in is refused, and no session of the old password is left."""
+    real = accounts.authenticate
+
+    def checked_then_changed_elsewhere(login, password):
+        person = real(login, password)
+        with db.engine.begin() as other_request:
+            other_request.execute(sa.update(Person).where(Person.id == person.id)
+                                  .values(password_hash=accounts.hash_password(NEW_PASSWORD)))
+        return person
+
+    monkeypatch.setattr(accounts, "authenticate", checked_then_changed_elsewhere)
+    answer = app.test_client().post("/login", data={"login": "member", "password": PASSWORD})
+    assert answer.status_code == 200 and "用户名或密码不正确" in answer.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 0
+
+
+def test_a_copy_of_the_cookie_of_the_browser_that_changed_the_password_ends_too(app, world):
+    browser = signed_in(app)
+    copy = copy_of(app, browser, "session")
+    data = {"current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    browser.post("/account/password", data=data)
+    assert is_signed_in(browser) and not is_signed_in(copy)
+
+
+def test_ones_own_password_is_not_set_through_the_roster_form(app, world):
+    """A left-behind remember-me cookie must not be enough to take over the account."""
+    thief = copy_of(app, signed_in(app, "secretary", remember=True), "remember_token")
+    before = db.session.get(Person, world["secretary"].id).password_hash
+    data = {"name": "张书记", "category": "full", "status": "active", "login": "secretary",
+            "email": "secretary@example.org", "password": NEW_PASSWORD}
+    answer = thief.post(f"/people/{world['secretary'].id}/edit", data=data)
+    assert answer.status_code == 200 and "修改密码" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Person, world["secretary"].id).password_hash == before

@@ -31,7 +31,10 @@ class Panel:
 
 
 def attachments_panel(meeting: Meeting, person: Person) -> dict:
-    """Template context for ``meetings/_attachments.html`` (one key, ``attachment_panel``)."""
+    """Template context for ``meetings/_attachments.html`` (one key, ``attachment_panel``;
+    None for a 列席 guest from elsewhere: attachments are the branch's record, like minutes)."""
+    if not can(person, Action.VIEW_MINUTES, meeting):
+        return {"attachment_panel": None}
     rows = [Row(a, human_size(a.size), a.content_type in IMAGE_TYPES)
             for a in attachments.for_meeting(meeting)]
     may_record = can(person, Action.RECORD_MEETING, meeting)

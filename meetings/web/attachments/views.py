@@ -9,7 +9,7 @@ from meetings.domain.terms import AttachmentKind
 from meetings.domain.uploads import IMAGE_TYPES
 from meetings.extensions import db
 from meetings.models import Attachment, Meeting, utcnow
-from meetings.policy import Action
+from meetings.policy import Action, can
 from meetings.services import attachments
 from meetings.web.attachments import bp
 from meetings.web.attachments.forms import AttachmentForm, DeleteAttachmentForm
@@ -59,9 +59,13 @@ def upload(meeting_id: int):
 @bp.route("/attachments/<int:attachment_id>")
 @login_required
 def download(attachment_id: int):
-    """The file, to whoever may see the meeting; images inline (thumbnails), others as downloads."""
+    """The file, to those who read the meeting's record (its branch and the officers above;
+    not a 列席 guest from elsewhere, as for the minutes); images inline, others as downloads.
+    Someone who cannot see the meeting at all gets a 404, as for a missing file."""
     attachment = load_or_404(Attachment, attachment_id)
-    authorize(current_user, Action.VIEW_MEETINGS, attachment.meeting)
+    if not can(current_user, Action.VIEW_MEETINGS, attachment.meeting):
+        abort(404)
+    authorize(current_user, Action.VIEW_MINUTES, attachment.meeting)
     try:
         path = attachments.stored_path(attachment)
     except ValueError:

@@ -26,12 +26,24 @@ DEVICE_DAYS = 365
 
 
 def login_of_request() -> str:
-    """The login the request tries, from a form or a JSON body alike (normalised)."""
+    """The login the request tries, from a form or a JSON body alike (normalised) — the very
+    value the form will check: Flask-WTF reads a JSON list as its first element."""
     value = request.form.get("login")
     if value is None and request.is_json:
         body = request.get_json(silent=True)
         value = body.get("login") if isinstance(body, dict) else None
+        if isinstance(value, list) and value:
+            value = value[0]
     return value.strip().lower()[:60] if isinstance(value, str) else ""
+
+
+def json_fields_are_text() -> bool:
+    """A JSON sign-in must give login and password as strings (not numbers, lists, objects)."""
+    if not request.is_json:
+        return True
+    body = request.get_json(silent=True)
+    fields = ("login", "password")
+    return isinstance(body, dict) and all(isinstance(body.get(name, ""), str) for name in fields)
 
 
 def pair_key() -> str:

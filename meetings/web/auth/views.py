@@ -47,6 +47,8 @@ def login():
     """Sign in with login and password; 'remember me' keeps a long-lived cookie."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if request.method == "POST" and not throttle.json_fields_are_text():
+        abort(400)
     form = LoginForm()
     if form.validate_on_submit():
         refusal = _throttled(throttle.login_of_request())
@@ -56,7 +58,8 @@ def login():
         person = accounts.authenticate(form.login.data, form.password.data)
         if person is None:
             return _wrong_password(form)
-        return _signed_in(person, remember=form.remember.data)
+        checked_hash = person.password_hash
+        return _signed_in(person, remember=form.remember.data, checked_hash=checked_hash, form=form)
     return render_template("auth/login.html", form=form)
 
 
@@ -79,10 +82,14 @@ def _wrong_password(form: LoginForm):
     return render_template("auth/login.html", form=form)
 
 
-def _signed_in(person, *, remember: bool):
+def _signed_in(person, *, remember: bool, checked_hash: str, form: LoginForm):
     now = utcnow()
     sign_in, token = sign_ins.start(person, remember=remember, now=now, lifetimes=_lifetimes(),
                                     address=get_remote_address(), agent=request.user_agent.string)
+    if not accounts.still_the_password(person.id, checked_hash):  # changed while we checked it
+        db.session.rollback()
+        form.password.errors.append(_("用户名或密码不正确，或该账号已停用。"))
+        return render_template("auth/login.html", form=form)
     audit.record(person, "auth.sign_in", person, organization_id=person.branch_id,
                  after={"address": get_remote_address(), "remember": remember})
     # A fresh session on sign-in (new CSRF token, nothing carried over from before):
@@ -104,6 +111,7 @@ def logout():
     sign_in = current_sign_in()
     if sign_in is not None:
         sign_ins.end(sign_in, utcnow())
+        audit.record(current_user, "auth.sign_out", current_user, organization_id=current_user.branch_id)
         db.session.commit()
     logout_user()
     flash(_("您已退出登录。"), "info")
@@ -118,17 +126,30 @@ def change_password():
     if form.validate_on_submit():
         person = current_user._get_current_object()
         try:
-            changed = accounts.change_password(person, form.current.data, form.new.data, now=utcnow(),
-                                               keep_sign_in=current_sign_in().id)
+            # Every session ends, this one too: a copy of this browser's cookie taken before
+            # the change must not outlive it. The browser gets a new session at once.
+            remember = current_sign_in().remember
+            changed = accounts.change_password(person, form.current.data, form.new.data, now=utcnow())
         except accounts.PasswordRefused as refused:
             form.new.errors.append(str(refused.message))
         else:
             if changed:
+                _start_again(person, remember)
                 db.session.commit()
                 flash(_("密码已修改。其他设备上的登录已退出，您的访问令牌已全部撤销。"), "success")
                 return redirect(url_for("main.home"))
             form.current.errors.append(_("当前密码不正确。"))
     return render_template("auth/password.html", form=form)
+
+
+def _start_again(person, remember: bool) -> None:
+    """A new session for this browser, after every old one of the person was ended."""
+    now = utcnow()
+    _sign_in, token = sign_ins.start(person, remember=remember, now=now, lifetimes=_lifetimes(),
+                                     address=get_remote_address(), agent=request.user_agent.string)
+    session[SEEN_KEY] = int(now.timestamp())
+    person.sign_in_token = token
+    login_user(person, remember=remember)
 
 
 @bp.route("/account/sessions")
@@ -149,6 +170,8 @@ def end_device(sign_in_id: int):
     if sign_in.id == current_sign_in().id:
         return logout()
     sign_ins.end(sign_in, utcnow())
+    audit.record(current_user, "auth.sign_out_device", current_user, organization_id=current_user.branch_id,
+                 after={"address": sign_in.address})
     db.session.commit()
     flash(_("已退出该设备上的登录。"), "success")
     return redirect(url_for("auth.devices"))

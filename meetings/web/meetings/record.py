@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from meetings.domain.terms import Attendance, MinutesState
-from meetings.extensions import db
+from meetings.extensions import db, limiter
 from meetings.models import Meeting, utcnow
 from meetings.policy import Action, can
 from meetings.services import attendance, links, meetings_query
@@ -72,8 +72,16 @@ def check_in_display(meeting_id: int):
                            summary=attendance.summary(meeting))
 
 
+def _check_in_tries_key() -> str:
+    return f"check-in:{request.view_args.get('meeting_id')}:{current_user.get_id().partition(':')[0]}"
+
+
 @bp.route("/meetings/<int:meeting_id>/check-in", methods=["GET", "POST"])
 @login_required
+# A six-digit code would fall to guessing: ten refused tries per person and meeting in 15 minutes
+# (a success is a redirect, and is not counted).
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_check_in_tries_key,
+               deduct_when=lambda response: response.status_code != 302)
 def check_in(meeting_id: int):
     """Where the QR leads: one button (a GET never changes anything), then 已签到."""
     meeting = _meeting(meeting_id)

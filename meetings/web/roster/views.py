@@ -39,6 +39,11 @@ def _save(form: MemberForm, change) -> Person | None:
 
     A refused change is rolled back and its message shown next to the field it concerns.
     """
+    if form.password.data and getattr(form, "editing_oneself", False):
+        # One's own password only where the current one is asked (a left-behind cookie on a
+        # shared computer must not be enough to take the account over).
+        form.password.errors.append(_("修改自己的密码请到“修改密码”页面，需要输入当前密码。"))
+        return None
     try:
         person = change()
         if form.password.data:
@@ -92,6 +97,7 @@ def edit(person_id: int):
     subject = _roster_member(person_id)
     authorize(current_user, Action.EDIT_PERSON, subject)
     form = MemberForm(obj=subject)
+    form.editing_oneself = subject.id == current_user.id
     form.party_group_id.choices = _group_choices(subject.branch)
     if request.method == "GET":
         form.category.data, form.status.data = subject.category.value, subject.status.value
