@@ -90,7 +90,9 @@ def test_secretary_and_recorder_raise_an_item_at_the_meeting(client, auth, world
 def test_others_may_not_raise_an_item(client, auth, world, meeting, login):
     auth.login(login)
     before = written()
-    assert client.post(f"/meetings/{meeting.id}/actions", data=form(world)).status_code == 403
+    # 404: another branch's meeting is not theirs to know
+    expected = 404 if login == "other_secretary" else 403
+    assert client.post(f"/meetings/{meeting.id}/actions", data=form(world)).status_code == expected
     assert written() == before
     assert "新增整改事项" not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
 
@@ -248,7 +250,8 @@ def test_the_branch_list_shows_overdue_items_first(client, auth, world, meeting,
 
 def test_the_branch_list_is_only_for_those_who_see_the_meetings(client, auth, world):
     auth.login("other_secretary")
-    assert client.get(f"/branches/{world.a1.id}/actions").status_code == 403
+    # 404: they cannot see a1's objects at all (no existence oracle)
+    assert client.get(f"/branches/{world.a1.id}/actions").status_code == 404
     assert client.get(f"/branches/{world.g1.id}/actions").status_code == 404
 
 

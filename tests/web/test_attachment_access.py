@@ -49,7 +49,8 @@ def test_photos_are_served_inline_for_thumbnails(client, auth, meeting):
 def test_another_branch_may_not_download(client, auth, meeting):
     row = add(client, auth, meeting)
     auth.login("other_secretary")
-    assert download(client, row.id).status_code == 403
+    # 404: they cannot see a1's objects at all (no existence oracle)
+    assert download(client, row.id).status_code == 404
     auth.logout()
     response = download(client, row.id)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -116,7 +117,8 @@ def test_after_minutes_are_final_attachments_stay_but_more_may_be_added(client, 
 def test_only_recorders_may_delete(client, auth, meeting, role):
     row = add(client, auth, meeting)
     auth.login(role)
-    assert client.post(f"/attachments/{row.id}/delete").status_code == 403
+    expected = 404 if role == "other_secretary" else 403  # 404: not theirs to know of
+    assert client.post(f"/attachments/{row.id}/delete").status_code == expected
     assert len(attachments()) == 1
 
 

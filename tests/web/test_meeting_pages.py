@@ -145,7 +145,8 @@ def test_recorder_may_not_decide_leave_and_member_may_not_edit(world, client, au
 
 def test_other_branch_member_cannot_see_the_meeting(world, client, auth, upcoming):
     auth.login("b_member")
-    assert client.get(f"/meetings/{upcoming.id}").status_code == 403
+    # 404: they cannot see a1's objects at all (no existence oracle)
+    assert client.get(f"/meetings/{upcoming.id}").status_code == 404
 
 
 def test_edit_reschedules_and_history_shows_it(world, client, auth, upcoming):

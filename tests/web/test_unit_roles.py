@@ -20,7 +20,8 @@ def test_admin_opens_a_liaison_account_that_sees_only_its_unit(client, auth, wor
     assert auth.login("zheng", "a-long-password").status_code == 302
     page = client.get("/").get_data(as_text=True)
     assert "省财政厅机关党委" in page and "省发改委机关党委" not in page
-    assert client.get(f"/orgs/{world.a1.id}").status_code == 403
+    # 404: they cannot see a1's objects at all (no existence oracle)
+    assert client.get(f"/orgs/{world.a1.id}").status_code == 404
     assert client.get(f"/people/{world['b_member'].id}/edit").status_code == 403
 
 
