@@ -74,6 +74,7 @@ def app(tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         **RELAXED_LIMITS,
         "SERVER_NAME": "orglife.test",
+        "BASE_URL": "http://orglife.test",  # links in answers and mail: the site, whatever the Host
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),  # never the real instance/
     })
     app.test_client_class = FreshContextClient

@@ -5,7 +5,6 @@ meeting's ETag in ``If-Match``. Invitees are mailed through the outbox exactly a
 """
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,7 +15,7 @@ from meetings.api.body import Body, json_object
 from meetings.api.etags import of_meeting, require_match, tagged
 from meetings.api.meeting_fields import FIELDS, read_fields
 from meetings.api.meeting_views import shaped
-from meetings.api.output import json_response
+from meetings.api.output import external, json_response
 from meetings.api.problems import ApiProblem, invalid
 from meetings.domain.terms import MeetingStatus, OrgKind
 from meetings.extensions import db
@@ -40,7 +39,7 @@ def create_meeting():
     allowed(Action.SCHEDULE_MEETING, branch)
     meeting = _saved(lambda: scheduling.schedule_meeting(caller(), branch, fields, utcnow()))
     response = json_response(shaped(meeting), 201)
-    response.headers["Location"] = url_for("api.meeting", meeting_id=meeting.id, _external=True)
+    response.headers["Location"] = external("api.meeting", meeting_id=meeting.id)
     return tagged(response, of_meeting(meeting))
 
 

@@ -5,8 +5,6 @@ and that the document validates.
 """
 from __future__ import annotations
 
-from flask import request
-
 from meetings.api import bp
 from meetings.api.openapi_schemas import SCHEMAS, ref
 from meetings.api.openapi_writes import REQUESTS, RESOURCES
@@ -14,6 +12,7 @@ from meetings.api.output import json_response
 from meetings.api.params import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE
 from meetings.api.problems import MEDIA_TYPE, TYPE_BASE
 from meetings.domain.terms import MeetingStatus
+from meetings.services import links
 
 VERSION = "1.0.0"
 
@@ -178,4 +177,4 @@ def document(server: str) -> dict:
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI document (public: it describes the API, it gives no access)."""
-    return json_response(document(request.host_url.rstrip("/") + bp.url_prefix))
+    return json_response(document(links.absolute(bp.url_prefix)))  # BASE_URL, not the Host header

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from flask import Response
+from flask import Response, url_for
 
 from meetings.domain.scheduling import BEIJING
+from meetings.services import links
 
 
 def json_response(body, status: int = 200, *, mimetype: str = "application/json") -> Response:
@@ -30,3 +31,9 @@ def beijing(moment: datetime | None) -> str | None:
 
 def day(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def external(endpoint: str, **values) -> str:
+    """An absolute link for an answer, from BASE_URL: never from the request's Host header,
+    which whoever sends the request chooses (a link to their own site in a shared answer)."""
+    return links.absolute(url_for(endpoint, **values))

@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import request, url_for
+from flask import request
 from flask_babel import lazy_gettext as _l
 
-from meetings.api.output import json_response
+from meetings.api.output import external, json_response
 from meetings.api.problems import invalid
 from meetings.extensions import db
 
@@ -70,5 +70,5 @@ def listing(query: sa.Select, id_column, page: Page, shape: Callable[[Sequence],
     following = None
     if more:
         args = {**request.args.to_dict(), "after": rows[-1].id}
-        following = url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
+        following = external(request.endpoint, **(request.view_args or {}), **args)
     return json_response({"items": shape(rows), "next": following})

@@ -2,7 +2,6 @@
 (add, change) — the same service and checks as the roster pages."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from meetings.api import bp
@@ -11,7 +10,7 @@ from meetings.api.auth import caller
 from meetings.api.body import Body, json_object
 from meetings.api.etags import of_shape, require_match, tagged
 from meetings.api.filters import org_condition
-from meetings.api.output import json_response
+from meetings.api.output import external, json_response
 from meetings.api.params import Args, listing, page_args
 from meetings.api.problems import ApiProblem, invalid
 from meetings.api.shapes import person as shape
@@ -63,7 +62,7 @@ def add_person():
     allowed(Action.MANAGE_ROSTER, branch)
     added = _saved(lambda: roster.add_member(caller(), branch, fields))
     response = json_response(shaped(added), 201)
-    response.headers["Location"] = url_for("api.person", person_id=added.id, _external=True)
+    response.headers["Location"] = external("api.person", person_id=added.id)
     return tagged(response, of_shape("person", shaped(added)))
 
 

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
-
-from meetings.api.output import beijing, day, utc
+from meetings.api.output import beijing, day, external, utc
 from meetings.domain.markdown import render
 from meetings.domain.terms import InvitationRole
 from meetings.models import Invitation, Meeting, MeetingType, Minutes, Organization, Person, Requirement
@@ -14,7 +12,7 @@ from meetings.models import Invitation, Meeting, MeetingType, Minutes, Organizat
 def organization(org: Organization) -> dict:
     return {"id": org.id, "name": org.name, "kind": str(org.kind), "parent_id": org.parent_id,
             "depth": org.depth, "is_active": org.is_active,
-            "url": url_for("api.organization", org_id=org.id, _external=True)}
+            "url": external("api.organization", org_id=org.id)}
 
 
 def meeting_type(kind: MeetingType) -> dict:
@@ -33,10 +31,10 @@ def meeting(m: Meeting, *, minutes_visible: bool) -> dict:
         "attributed_year": m.attributed_year, "is_late_record": m.is_late_record,
         "cancel_reason": m.cancel_reason, "campaign_id": m.campaign_id, "series_id": m.series_id,
         "attendance": _attendance(m),
-        "minutes_url": url_for("api.meeting_minutes", meeting_id=m.id, _external=True)
+        "minutes_url": external("api.meeting_minutes", meeting_id=m.id)
         if minutes_visible else None,
-        "url": url_for("api.meeting", meeting_id=m.id, _external=True),
-        "html_url": url_for("meetings.show", meeting_id=m.id, _external=True),
+        "url": external("api.meeting", meeting_id=m.id),
+        "html_url": external("meetings.show", meeting_id=m.id),
     }
 
 
@@ -55,8 +53,8 @@ def minutes(m: Meeting, record: Minutes, header: dict) -> dict:
         "revision": revision.number, "body": revision.body, "body_html": str(render(revision.body)),
         "header": header, "finalized_at": utc(record.finalized_at), "is_late": record.is_late,
         "hash": revision.hash,
-        "url": url_for("api.meeting_minutes", meeting_id=m.id, _external=True),
-        "meeting_url": url_for("api.meeting", meeting_id=m.id, _external=True),
+        "url": external("api.meeting_minutes", meeting_id=m.id),
+        "meeting_url": external("api.meeting", meeting_id=m.id),
     }
 
 
@@ -94,5 +92,5 @@ def person(p: Person, *, contacts: bool) -> dict:
         "joined_party_on": day(p.joined_party_on),
         "login": p.login if contacts else None, "email": p.email if contacts else None,
         "phone": p.phone if contacts else None, "note": p.note if contacts else None,
-        "url": url_for("api.person", person_id=p.id, _external=True),
+        "url": external("api.person", person_id=p.id),
     }

@@ -353,3 +353,11 @@ def test_the_openapi_document_validates_and_names_every_route(app, client):
             routes |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
     documented = {(path, method) for path, item in spec["paths"].items() for method in item}
     assert routes == documented
+
+
+def test_links_come_from_base_url_whatever_the_host_header(client, world):
+    headers = {**bearer(world["member"]), "Host": "evil.example"}
+    body = client.get("/api/v1/organizations", headers=headers, base_url="http://evil.example").get_json()
+    spec = client.get("/api/v1/openapi.json", base_url="http://evil.example").get_json()
+    links = [item["url"] for item in body["items"]] + [spec["servers"][0]["url"]]
+    assert links and all(link.startswith("http://orglife.test/") for link in links), links
