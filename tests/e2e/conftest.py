@@ -115,6 +115,7 @@ def live_server(app, request):
     })
     server = make_server("127.0.0.1", 0, site, threaded=True)
     live = LiveServer(url=f"http://127.0.0.1:{server.server_port}")
+    site.config["BASE_URL"] = live.url  # links in answers, QR codes and mail lead back here
 
     def record(sender, exception, **extra):
         live.errors.append(repr(exception))

@@ -9,6 +9,7 @@ import pytest
 from meetings.extensions import db
 from meetings.models import utcnow
 from meetings.services import meeting_types
+from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +31,7 @@ def _make_token(site, page, expect) -> str:
     expect(page.locator("main h1")).to_have_text("访问令牌")
     page.get_by_label("名称").fill("排会脚本")
     page.get_by_label("只读", exact=False).uncheck()
+    page.get_by_label("登录密码").fill(PASSWORD)  # asked again before a token is made
     page.get_by_role("button", name="创建令牌").click()
     expect(page.locator("#new-h")).to_contain_text("排会脚本")
     token = page.locator("#new-token").input_value()

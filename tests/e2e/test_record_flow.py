@@ -180,7 +180,7 @@ def test_member_checks_in_on_a_phone(site, pages, expect, app):
     expect(screen.locator(".check-in-display")).to_contain_text("已签到 0 / 应到 3")
     expect(screen.locator(".check-in-display")).not_to_contain_text("现在不在签到时间内")
     drawn = screen.locator(".qr svg").evaluate("svg => svg.outerHTML")
-    assert encodes(drawn, f"{app.config['BASE_URL'].rstrip('/')}{check_in}?code={code}")
+    assert encodes(drawn, f"{site.pages.base_url}{check_in}?code={code}")
 
     phone = on_phone(pages)
     site.sign_in(phone, "member")

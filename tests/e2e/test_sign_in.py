@@ -70,12 +70,12 @@ def test_empty_login_form_asks_for_both_fields(site, pages, expect):
 
 
 def test_member_cannot_open_another_branch(site, pages, expect):
-    pages.allow_console(r"status of 403")
+    pages.allow_console(r"status of 404")
     page = pages.new("phone")
     site.sign_in(page, "member")
     response = page.goto(f"/orgs/{site.org('b1')}")
-    assert response.status == 403
-    expect(page.locator("main h1")).to_have_text("没有权限")
+    assert response.status == 404  # another branch: as if it did not exist
+    expect(page.locator("main h1")).to_have_text("页面不存在")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     # Their own branch still opens.
     response = page.goto(f"/orgs/{site.org('a1')}")
