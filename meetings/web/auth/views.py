@@ -21,6 +21,7 @@ from meetings.models import SignIn, utcnow
 from meetings.policy import Action, can
 from meetings.services import accounts, audit, sign_ins
 from meetings.web.auth import bp, throttle
+from meetings.web.auth.devices import device_name
 from meetings.web.auth.forms import ChangePasswordForm, LoginForm
 from meetings.web.auth.loader import SEEN_KEY, current_sign_in
 from meetings.web.util import safe_next
@@ -157,7 +158,7 @@ def _start_again(person, remember: bool) -> None:
 def devices():
     """登录设备: where this account is signed in now; each can be signed out from here."""
     return render_template("auth/sessions.html", sessions=sign_ins.live_of(current_user, utcnow()),
-                           this=current_sign_in())
+                           this=current_sign_in(), device_name=device_name)
 
 
 @bp.route("/account/sessions/<int:sign_in_id>/end", methods=["POST"])
