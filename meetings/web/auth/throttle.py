@@ -15,7 +15,7 @@ import time
 
 from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from meetings.extensions import limiter
 
@@ -88,13 +88,14 @@ def succeeded(login: str, response: Response) -> None:
 
 def _known_device(login: str) -> bool:
     try:
-        return _serializer().loads(request.cookies.get(DEVICE_COOKIE, "")) == login
+        # Timed: a copied cookie stops counting after a year, whatever the browser keeps.
+        return _serializer().loads(request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_DAYS * 86400) == login
     except BadSignature:
         return False
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-device")
 
 
 def _pair_key(login: str) -> str:
