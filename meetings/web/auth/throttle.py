@@ -89,7 +89,8 @@ def succeeded(login: str, response: Response) -> None:
 def _known_device(login: str) -> bool:
     try:
         # Timed: a copied cookie stops counting after a year, whatever the browser keeps.
-        return _serializer().loads(request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_DAYS * 86400) == login
+        signed = request.cookies.get(DEVICE_COOKIE, "")
+        return _serializer().loads(signed, max_age=DEVICE_DAYS * 86400) == login
     except BadSignature:
         return False
 
