@@ -6,8 +6,8 @@ import pytest
 
 from meetings.extensions import db
 from tests.api_client import bearer
-from tests.meeting_builders import make_meeting
 from tests.markdown_corpus import KNOWN, text
+from tests.meeting_builders import make_meeting
 
 # The review's own case first, then those that were quadratic or overflowed the stack before.
 CASES = ("brackets", "nested quotes", "nested plus lists", "nested divs", "raw tags per line", "emphasis")
