@@ -69,3 +69,9 @@ def live_of(person: Person, now: datetime) -> list[SignIn]:
     return list(db.session.scalars(
         sa.select(SignIn).where(SignIn.person_id == person.id, live_clause(now))
         .order_by(SignIn.created_at.desc(), SignIn.id.desc())))
+
+
+def still_live(sign_in_id: int, now: datetime) -> bool:
+    """Whether the session is still live, read afresh from the database (not the ORM's copy)."""
+    query = sa.select(SignIn.id).where(SignIn.id == sign_in_id, live_clause(now))
+    return db.session.scalar(query) is not None

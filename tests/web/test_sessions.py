@@ -232,3 +232,21 @@ def test_ones_own_password_is_not_set_through_the_roster_form(app, world):
     assert answer.status_code == 200 and "修改密码" in answer.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Person, world["secretary"].id).password_hash == before
+
+
+def test_a_token_made_while_the_password_changes_elsewhere_is_not_kept(app, world, monkeypatch):
+    """The token form checked the password; before the token is saved, another request sets a
+    new one (which revokes every token): the new token must not slip in after it."""
+    browser = signed_in(app)
+    real = api_tokens.issue
+
+    def issued_then_password_changed(*args, **kwargs):
+        with db.engine.begin() as other_request:  # commits between the check and the save
+            other_request.execute(sa.update(Person).where(Person.id == world["member"].id)
+                                  .values(password_hash=accounts.hash_password(NEW_PASSWORD)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api_tokens, "issue", issued_then_password_changed)
+    answer = browser.post("/account/tokens", data={"name": "脚本", "days": "30", "password": PASSWORD})
+    assert answer.status_code == 409 and "令牌没有创建" in answer.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0

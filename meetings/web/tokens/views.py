@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 from meetings.extensions import db, limiter
 from meetings.models import ApiToken, utcnow
 from meetings.policy import Action
-from meetings.services import accounts, api_tokens
+from meetings.services import accounts, api_tokens, sign_ins
+from meetings.web.auth.loader import current_sign_in
 from meetings.web.tokens import bp
 from meetings.web.tokens.forms import TokenForm
 from meetings.web.util import authorize, load_or_404
@@ -35,6 +36,7 @@ def index():
     if form.validate_on_submit() and not accounts.password_is(current_user, form.password.data):
         form.password.errors.append(_("密码不正确。"))
     elif form.validate_on_submit():
+        checked_hash = current_user.password_hash
         expires_at = now + timedelta(days=form.days.data) if form.days.data else None
         try:
             token, plaintext = api_tokens.issue(current_user, current_user, form.name.data,
@@ -43,6 +45,13 @@ def index():
         except api_tokens.TokenError as error:
             getattr(form, error.field).errors.append(str(error.message))
         else:
+            # Under the person's row lock: a new password (or 退出所有设备) that committed while
+            # this request ran must not leave behind a token minted by what it withdrew.
+            if not (accounts.still_the_password(current_user.id, checked_hash)
+                    and sign_ins.still_live(current_sign_in().id, now)):
+                db.session.rollback()
+                form.password.errors.append(_("密码或登录状态刚刚发生了变化，令牌没有创建；请重新登录后再试。"))
+                return _page(form, now), 409
             db.session.commit()
             # 201: something was created, and this answer carries its only copy; never cache it.
             response = make_response(_page(TokenForm(formdata=None), now, new=(token, plaintext)), 201)
