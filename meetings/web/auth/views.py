@@ -84,21 +84,17 @@ def _wrong_password(form: LoginForm):
 
 
 def _signed_in(person, *, remember: bool, checked_hash: str, form: LoginForm):
-    now = utcnow()
-    sign_in, token = sign_ins.start(person, remember=remember, now=now, lifetimes=_lifetimes(),
-                                    address=get_remote_address(), agent=request.user_agent.string)
+    # A fresh session on sign-in (new CSRF token, nothing carried over from before):
+    # whatever someone planted in the anonymous session does not survive into this one.
+    session.clear()
+    _open_session(person, remember)
     if not accounts.still_the_password(person.id, checked_hash):  # changed while we checked it
         db.session.rollback()
+        logout_user()
         form.password.errors.append(_("用户名或密码不正确，或该账号已停用。"))
         return render_template("auth/login.html", form=form)
     audit.record(person, "auth.sign_in", person, organization_id=person.branch_id,
                  after={"address": get_remote_address(), "remember": remember})
-    # A fresh session on sign-in (new CSRF token, nothing carried over from before):
-    # whatever someone planted in the anonymous session does not survive into this one.
-    session.clear()
-    session[SEEN_KEY] = int(now.timestamp())
-    person.sign_in_token = token
-    login_user(person, remember=remember)
     db.session.commit()
     response = redirect(safe_next(request.args.get("next")))
     throttle.succeeded(throttle.login_of_request(), response)
@@ -135,7 +131,7 @@ def change_password():
             form.new.errors.append(str(refused.message))
         else:
             if changed:
-                _start_again(person, remember)
+                _open_session(person, remember)
                 db.session.commit()
                 flash(_("密码已修改。其他设备上的登录已退出，您的访问令牌已全部撤销。"), "success")
                 return redirect(url_for("main.home"))
@@ -143,8 +139,8 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
-def _start_again(person, remember: bool) -> None:
-    """A new session for this browser, after every old one of the person was ended."""
+def _open_session(person, remember: bool) -> None:
+    """A new server-side session for this browser (at sign-in, and after a new password)."""
     now = utcnow()
     _sign_in, token = sign_ins.start(person, remember=remember, now=now, lifetimes=_lifetimes(),
                                      address=get_remote_address(), agent=request.user_agent.string)
