@@ -48,6 +48,7 @@ class DefaultConfig:
     LOGIN_IP_RATE_LIMIT = "300 per minute"  # per address, whatever the login
     LOGIN_FREE_FAILURES = 5  # wrong passwords in a row per address and login before the backoff
     LOGIN_FAILURES_PER_LOGIN = 50  # in 15 minutes from everywhere: then only known devices try
+    GUEST_LOOKUPS_PER_HOUR = 60  # 列席 named by login/e-mail outside the actor's view
     API_RATE_LIMIT = "600 per minute"  # per access token (per address without one)
     MINUTES_LATE_DAYS = 7
     BASE_URL = None  # unset: http://127.0.0.1:<ORGLIFE_PORT or 5000> (see finish)

@@ -90,3 +90,39 @@ def test_invitees_are_capped(client, world, monkeypatch):
     answer = send(client, "POST", f"{API}/meetings", headers, plan(world), 422)
     assert problem_fields(answer) == {"invitee_ids"}
     assert meetings_count() == 0
+
+
+def schedule(client, world, guests: str, **change):
+    return client.post(f"/branches/{world.a1.id}/meetings/new", data=form_data(world, guests=guests, **change))
+
+
+def test_lookups_outside_ones_view_are_budgeted_per_hour(app, client, auth, world):
+    app.config["GUEST_LOOKUPS_PER_HOUR"] = 3
+    auth.login("secretary")
+    misses = schedule(client, world, "guess1@example.org\nguess2@example.org\nguess3")
+    assert misses.status_code == 200 and misses.text.count("系统中没有这个人") == 3
+    spent = schedule(client, world, "b_member")
+    assert spent.status_code == 200 and "查找其他单位人员的次数太多" in spent.text
+    assert world["b_member"].name not in spent.text  # the over-budget answer names nobody
+    assert meetings_count() == 0
+
+
+def test_people_in_ones_own_view_cost_nothing(app, client, auth, world):
+    app.config["GUEST_LOOKUPS_PER_HOUR"] = 1
+    auth.login("secretary")
+    for _attempt in range(3):  # a preview each time: the lines are read, nothing saved
+        page = schedule(client, world, f"{world['recorder'].login}\n{world['member'].email}", preview="1")
+        assert page.status_code == 200 and "次数太多" not in page.text
+    assert schedule(client, world, "b_member").status_code == 302  # the one outside lookup is still free
+
+
+def test_resaving_a_meeting_does_not_spend_on_its_own_guests(app, client, auth, world):
+    app.config["GUEST_LOOKUPS_PER_HOUR"] = 2
+    auth.login("secretary")
+    assert schedule(client, world, "b_member\nother_secretary@example.org").status_code == 302
+    meeting = db.session.scalar(sa.select(Meeting))
+    for _attempt in range(2):
+        db.session.refresh(meeting)
+        data = form_data(world, guests="b_member\nother_secretary@example.org", version=str(meeting.version),
+                         title=f"{meeting.title}（改）")
+        assert client.post(f"/meetings/{meeting.id}/edit", data=data).status_code == 302

@@ -1,25 +1,20 @@
 """Between the schedule form and the services: choices, defaults, and the form read as a plan."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from meetings.domain import recurrence, scheduling
-from meetings.domain.people import clean_name, is_valid_email, normalize_email
 from meetings.domain.terms import InvitationRole, InviteeScope, PersonStatus
-from meetings.extensions import db
 from meetings.models import Meeting, MeetingType, Organization, Person
 from meetings.services import meeting_types, orgs, roster
 from meetings.services.scheduling import MeetingFields, branch_people
 from meetings.web.labels import label, options
 
-GUEST_LINE = re.compile(r"^(?P<name>[^<>]+?)\s*<(?P<email>[^<>]+)>$")
 ORDINAL_NAMES = {1: _l("第一个"), 2: _l("第二个"), 3: _l("第三个"), 4: _l("第四个"),
                  recurrence.LAST: _l("最后一个")}
 
@@ -123,38 +118,6 @@ def read_times(form) -> tuple[datetime, datetime]:
     starts = datetime.combine(form.date.data, form.start_time.data, tzinfo=scheduling.BEIJING)
     ends = datetime.combine(form.date.data, form.end_time.data, tzinfo=scheduling.BEIJING)
     return starts, ends
-
-
-def read_guests(text: str | None) -> tuple[list[int], list[tuple[str, str]], list[str]]:
-    """列席 lines → (people in the system, outside guests (name, email), error messages).
-
-    A line is a login or email of someone in OrgLife, or ``姓名 <邮箱>`` for an outside guest.
-    """
-    people, outside, errors = [], [], []
-    for number, line in enumerate((text or "").splitlines(), 1):
-        line = line.strip()
-        if not line:
-            continue
-        match = GUEST_LINE.match(line)
-        key = normalize_email(match["email"]) if match else line
-        name = clean_name(match["name"]) if match else ""
-        person = _find_person(key)
-        if person is not None:
-            people.append(person.id)
-        elif name and is_valid_email(key or "") and len(name) <= 60:
-            outside.append((name, key))
-        else:
-            errors.append(_("第 %(n)s 行“%(line)s”：系统中没有这个人；外单位人员请写成“姓名 <邮箱>”。",
-                            n=number, line=line[:60]))
-    return people, outside, errors
-
-
-def _find_person(key: str | None) -> Person | None:
-    if not key:
-        return None
-    return db.session.scalar(sa.select(Person).where(
-        sa.or_(Person.login == key, sa.func.lower(Person.email) == key.lower()),
-        Person.status != PersonStatus.TRANSFERRED_OUT).limit(1))
 
 
 def read_fields(form, observers: list[int], outside: list[tuple[str, str]]) -> MeetingFields:

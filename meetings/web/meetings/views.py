@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from meetings.domain import recurrence
 from meetings.domain import scheduling as scheduling_rules
 from meetings.domain.markdown import render
+from meetings.domain.terms import InvitationRole
 from meetings.extensions import db
 from meetings.models import Campaign, Meeting, Organization, utcnow
 from meetings.policy import Action, can
@@ -22,7 +23,7 @@ from meetings.services.mail import queue as mail_queue
 from meetings.web.actions.panel import actions_panel
 from meetings.web.attachments.panel import attachments_panel
 from meetings.web.labels import options
-from meetings.web.meetings import bp, campaign_choice, planning
+from meetings.web.meetings import bp, campaign_choice, guests, planning
 from meetings.web.meetings.forms import CancelForm, EditMeetingForm, LeaveForm, NewMeetingForm
 from meetings.web.meetings.record import record_panel
 from meetings.web.util import authorize, id_arg, load_or_404
@@ -87,11 +88,11 @@ def _day_arg(name: str) -> date | None:
 
 def _schedule(form: NewMeetingForm, branch: Organization, now):
     """Save one meeting, or preview/save a series; returns (preview dates, redirect or None)."""
-    observers, outside, errors = planning.read_guests(form.guests.data)
-    if errors:
-        form.guests.errors = [*form.guests.errors, *errors]
+    named = guests.read_guests(form.guests.data, current_user)
+    if named.errors:
+        form.guests.errors = [*form.guests.errors, *named.errors]
         return None, None
-    fields = planning.read_fields(form, observers, outside)
+    fields = planning.read_fields(form, named.people, named.outside)
     if form.repeat.data and not fields.late_record:
         return _schedule_series(form, branch, fields, now)
     if "preview" in request.form:
@@ -206,11 +207,12 @@ def _kept_reason(meeting: Meeting) -> str:
 
 
 def _update(form: EditMeetingForm, meeting: Meeting) -> bool:
-    observers, outside, errors = planning.read_guests(form.guests.data)
-    if errors:
-        form.guests.errors = [*form.guests.errors, *errors]
+    already = frozenset(i.person_id for i in meeting.invitations if i.role == InvitationRole.OBSERVER)
+    named = guests.read_guests(form.guests.data, current_user, already)
+    if named.errors:
+        form.guests.errors = [*form.guests.errors, *named.errors]
         return False
-    fields = planning.read_fields(form, observers, outside)
+    fields = planning.read_fields(form, named.people, named.outside)
     version = int(form.version.data) if (form.version.data or "").isdigit() else -1
     change = series.update_following if form.scope.data == "following" else scheduling.update_meeting
     try:
