@@ -100,7 +100,7 @@ class Hostile:
 
 def _people(h: Hostile) -> None:
     w = h.world
-    orgs.rename(w["admin"], w.a1, "办公室党支部" + h.short("org.name", 110))
+    orgs.rename(w["admin"], w.a1, "办公室党支部" + h.short("org.name", 110), utcnow())
     h.payloads["org.name"] = w.a1.name
     h.group = make_org(h.short("group.name", 120), w.g1.kind, w.a1)
     member = w["member"]
@@ -160,7 +160,7 @@ def _settings(h: Hostile, now) -> None:
     theme_day = next(t for t in meeting_types.all_types() if t.code == "theme_day")
     settings = {k: getattr(theme_day, k) for k in TypeFields.__dataclass_fields__}
     renamed = TypeFields(**{**settings, "name": h.short("type.name", 60)})
-    meeting_types.update_type(w["admin"], theme_day, renamed)
+    meeting_types.update_type(w["admin"], theme_day, renamed, now)
     h.requirement = requirements.install_defaults()[0]
     # No form edits the regulation cited: it comes from the seed, as data.
     h.requirement.source = h.short("requirement.source", 200)

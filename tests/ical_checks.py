@@ -50,6 +50,8 @@ def _raw_line_problems(data: bytes) -> list[str]:
             found.append(f"line {number}: bare LF or CR (lines must end with CRLF)")
         if len(line) > MAX_OCTETS:
             found.append(f"line {number}: {len(line)} octets (limit {MAX_OCTETS})")
+        if "\u2028".encode() in line or "\u2029".encode() in line:
+            found.append(f"line {number}: U+2028/U+2029 (tools that split lines on them see new lines)")
     return found
 
 
@@ -135,6 +137,8 @@ def _calendar_problems(calendar: dict, method: str | None) -> list[str]:
         found.append("VCALENDAR needs exactly one PRODID")
     if len(calendar.get("METHOD", [])) > 1:
         found.append("more than one METHOD")
+    if calendar.get("UID"):  # vdirsyncer/khal take it for every event's UID (CALENDAR.md, quirks)
+        found.append("a calendar-level UID")
     if method is not None and _method_of(calendar) != method:
         found.append(f"METHOD is {_method_of(calendar)!r}, the MIME part says {method!r}")
     defined = {value for tz in calendar.get("VTIMEZONE", []) for _, value in tz.get("TZID", [])}

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from meetings.api.params import MAX_ID
 from meetings.api.problems import ApiProblem, invalid
-from meetings.domain.people import has_control_characters
+from meetings.domain.people import has_control_characters, normalize_line_separators
 
 NOT_JSON = ("not-json", _l("请求体不是 JSON 对象"),
             _l("请以 Content-Type: application/json 发送一个 JSON 对象。"))
@@ -67,7 +67,7 @@ class Body:
             return default
         if required and not value.strip():
             self.fail(name, _l("必填。"))
-        return value
+        return normalize_line_separators(value, multiline=multiline)
 
     def integer(self, name: str, *, default: int | None = None, low: int = 1,
                 high: int = MAX_ID) -> int | None:

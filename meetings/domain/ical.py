@@ -5,7 +5,6 @@ from the meeting's ``updated_at``, so an unchanged meeting always renders to ide
 Rules and client pitfalls: ``shared/CALENDAR.md`` and DESIGN.md §6.
 """
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -22,8 +21,6 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 # China has had no summer time since 1991; starting the VTIMEZONE in 2000 leaves a single STANDARD
 # +0800 block, because Outlook mishandles the 1986–91 DAYLIGHT history.
 TIMEZONE_FIRST_DATE = date(2000, 1, 1)
-# Fixed namespace so a feed's calendar UID depends only on its name (never random).
-FEED_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://orglife/feeds")
 
 Role = Literal["attendee", "observer"]
 PartStat = Literal["NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE"]
@@ -36,6 +33,7 @@ STATUSES = ("CONFIRMED", "CANCELLED")
 # Control characters (C0, DEL, C1) are invalid in TEXT and parameter values; CN also loses quotes.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 
 
 @dataclass(frozen=True)
@@ -80,8 +78,10 @@ def clean_name(name: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """TEXT without control characters other than newline and tab (CRLF becomes a newline)."""
-    return _TEXT_CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """TEXT without control characters other than newline and tab (CRLF becomes a newline), and
+    with U+2028/U+2029 as newlines: tools that split lines on them would see injected lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_SEPARATORS)
+    return _TEXT_CONTROL.sub("", text)
 
 
 def mime_params(method: str) -> dict[str, str]:
@@ -118,8 +118,9 @@ def feed(
     if method not in ("PUBLISH", None):
         raise ValueError(f"a feed is published with METHOD:PUBLISH or none, not {method!r}")
     cal = _calendar(method)
-    # RFC 7986 calendar properties, plus the X-WR-* ones that Apple and Google read instead.
-    cal.add("uid", str(uuid.uuid5(FEED_NAMESPACE, name)))
+    # RFC 7986 calendar properties, plus the X-WR-* ones that Apple and Google read instead. No
+    # calendar-level UID: vdirsyncer (and so khal) takes it for every event's UID and collapses
+    # the feed into one event.
     cal.add("name", clean_text(name))
     cal.add("x-wr-calname", clean_text(name))
     cal.add("x-wr-timezone", TZID)
@@ -128,6 +129,14 @@ def feed(
     cal.add("x-published-ttl", vDuration(interval))
     for event in sorted(events, key=lambda e: (e.starts_at, e.uid)):
         cal.add_component(_vevent(event, status=event.status))
+    return _finish(cal)
+
+
+def download(event: EventData) -> bytes:
+    """One meeting as a file to open (METHOD:PUBLISH): one event and nothing that looks like a
+    calendar to subscribe to (no name, no refresh interval), or some clients add a new calendar."""
+    cal = _calendar("PUBLISH")
+    cal.add_component(_vevent(event, status=event.status))
     return _finish(cal)
 
 

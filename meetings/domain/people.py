@@ -126,6 +126,17 @@ def parse_status(raw: str | None) -> PersonStatus | None:
     return _parse(STATUS_WORDS, raw)
 
 
+_LINE_BREAKS = {"\u2028": "\n", "\u2029": "\n"}  # LINE / PARAGRAPH SEPARATOR
+
+
+def normalize_line_separators(text: str, *, multiline: bool = False) -> str:
+    """U+2028/U+2029 as newlines (spaces in a one-line field). They are valid text, but .ics and
+    CSV tools that split lines on them see one meeting's place as a second event."""
+    for separator, replacement in _LINE_BREAKS.items():
+        text = text.replace(separator, replacement if multiline else " ")
+    return text
+
+
 def has_control_characters(text: str, *, multiline: bool = False) -> bool:
     """NUL, bidi overrides and other invisible controls: never wanted in a name or note.
 

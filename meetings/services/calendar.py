@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from meetings.domain import ical
 from meetings.domain.terms import InvitationRole, MeetingStatus, Rsvp
 from meetings.extensions import db
-from meetings.models import Invitation, Meeting, Organization, Person, RoleAssignment
+from meetings.models import Invitation, Meeting, Organization, Person, RoleAssignment, meeting_meeting_type
 from meetings.services import feed_store, links
 from meetings.services.feed_store import FeedResponse
 
@@ -61,7 +61,7 @@ def attendee(invitation: Invitation) -> ical.Attendee:
 
 def meeting_file(meeting: Meeting) -> bytes:
     """One meeting as a downloadable .ics (METHOD:PUBLISH, no attendee list)."""
-    return ical.feed([event_data(meeting)], name=meeting.title)
+    return ical.download(event_data(meeting))
 
 
 def _description(meeting: Meeting) -> str:
@@ -161,3 +161,32 @@ def branch_feed(branch: Organization, now: datetime, *, with_body: bool = False)
 
 def _render(meetings: Iterable[Meeting], name: str) -> bytes:
     return ical.feed([event_data(m) for m in meetings], name=name)
+
+
+# --- renames that calendars see -------------------------------------------------------------
+
+def touch_meetings(where: sa.ColumnElement[bool], now: datetime) -> None:
+    """Meetings whose calendar text changed without their row changing (a renamed type changes
+    CATEGORIES, a renamed branch the ORGANIZER's name): LAST-MODIFIED moves for every one still
+    in a feed, and SEQUENCE too for those not yet over, so clients take the new text. ``version``
+    moves as for any edit, so a form opened before the rename is stale."""
+    db.session.flush()  # the rename itself first; loaded meetings are read afresh after
+    table = Meeting.__table__
+    in_feeds = sa.and_(where, table.c.ends_at >= now - feed_store.FEED_PAST)
+    ahead = sa.case((table.c.ends_at >= now, table.c.ical_sequence + 1), else_=table.c.ical_sequence)
+    db.session.execute(sa.update(table).where(in_feeds).values(
+        updated_at=now, version=table.c.version + 1, ical_sequence=ahead).execution_options(
+        synchronize_session=False))
+    for meeting in [o for o in db.session.identity_map.values() if isinstance(o, Meeting)]:
+        db.session.expire(meeting)
+
+
+def touch_meetings_of_type(type_id: int, now: datetime) -> None:
+    link = meeting_meeting_type
+    touch_meetings(Meeting.__table__.c.id.in_(
+        sa.select(link.c.meeting_id).where(link.c.meeting_type_id == type_id)), now)
+
+
+def touch_meetings_of_unit(org: Organization, now: datetime) -> None:
+    """The unit's own meetings (its name is their ORGANIZER's)."""
+    touch_meetings(Meeting.__table__.c.organization_id == org.id, now)

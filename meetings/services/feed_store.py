@@ -33,7 +33,7 @@ from meetings.models import (
 FEED_PAST = timedelta(days=90)  # a feed shows the last 90 days and everything ahead
 # Part of every fingerprint: raise it when a release renders feeds differently, so stored bytes
 # from the old code are not served forever.
-FEED_FORMAT = "1"
+FEED_FORMAT = "2"
 KINDS = ("person", "branch")
 
 _MEETING, _ORG, _INVITATION = Meeting.__table__, Organization.__table__, Invitation.__table__

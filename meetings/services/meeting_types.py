@@ -1,11 +1,12 @@
 """Meeting types (会议类型) as data: the seeded defaults and the admins' edits."""
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from meetings.domain.meeting_types import DEFAULT_TYPES, TypeSettings
 from meetings.extensions import db
 from meetings.models import MeetingType, Person
-from meetings.services import audit
+from meetings.services import audit, calendar
 
 TypeFields = TypeSettings  # the edit form's values
 
@@ -37,8 +38,10 @@ def all_types(*, active_only: bool = False) -> list[MeetingType]:
     return list(db.session.scalars(query))
 
 
-def update_type(actor: Person, meeting_type: MeetingType, fields: TypeFields) -> None:
-    """Apply an administrator's edit, audited with what changed."""
+def update_type(actor: Person, meeting_type: MeetingType, fields: TypeFields, now: datetime) -> None:
+    """Apply an administrator's edit, audited with what changed; a new name reaches calendars."""
     before, after = audit.changes(meeting_type, dict(fields.__dict__))
     if after:
         audit.record(actor, "meeting_type.update", meeting_type, before=before, after=after)
+    if "name" in after:
+        calendar.touch_meetings_of_type(meeting_type.id, now)

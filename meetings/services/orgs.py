@@ -1,5 +1,6 @@
 """Organization tree: queries over the materialized path, and the admin's changes to it."""
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -8,7 +9,7 @@ from meetings.domain import people
 from meetings.domain.terms import ALLOWED_CHILDREN, OrgKind
 from meetings.extensions import db
 from meetings.models import Organization, Person, utcnow
-from meetings.services import audit
+from meetings.services import audit, calendar
 
 
 class TreeError(ValueError):
@@ -78,11 +79,12 @@ def create(actor: Person | None, *, name: str, kind: OrgKind, parent: Organizati
     return org
 
 
-def rename(actor: Person, org: Organization, name: str) -> None:
-    """Rename a unit; the old name stays in the audit trail."""
+def rename(actor: Person, org: Organization, name: str, now: datetime) -> None:
+    """Rename a unit; the old name stays in the audit trail, and calendars see the new one."""
     before, after = audit.changes(org, {"name": _name(name)})
     if after:
         audit.record(actor, "org.rename", org, organization_id=org.id, before=before, after=after)
+        calendar.touch_meetings_of_unit(org, now)
 
 
 def move(actor: Person, org: Organization, new_parent: Organization) -> None:

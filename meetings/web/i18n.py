@@ -5,6 +5,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from meetings.clock import BEIJING
 from meetings.web.labels import action_label, change_summary, label
 
 LANG_COOKIE = "lang"
@@ -44,6 +45,14 @@ def time_filter(value: datetime | None) -> str:
     return format_datetime(value, "HH:mm")
 
 
+def time_range(starts: datetime, ends: datetime) -> str:
+    """A meeting's time: the date once when it ends the day it starts (Beijing), both otherwise:
+    "2027年11月5日 星期五 15:00–17:00"."""
+    if starts.astimezone(BEIJING).date() == ends.astimezone(BEIJING).date():
+        return f"{datetime_filter(starts)}–{time_filter(ends)}"
+    return f"{datetime_filter(starts)} – {datetime_filter(ends)}"
+
+
 def date_filter(value: date | None) -> str:
     """A calendar date in the reader's language."""
     if value is None:
@@ -56,6 +65,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["dt"] = datetime_filter
     app.jinja_env.filters["d"] = date_filter
     app.jinja_env.filters["time_only"] = time_filter
+    app.jinja_env.globals["time_range"] = time_range
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals["change_summary"] = change_summary

@@ -113,14 +113,35 @@ def test_feed_publishes_without_attendees_and_keeps_cancelled_meetings():
 
 def test_feed_refresh_interval_follows_refresh_minutes():
     data = ical.feed([sample_meeting()], name="支部", refresh_minutes=30)
-    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT30M\r\nUID:" in data
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT30M\r\n" in data
     assert b"\r\nX-PUBLISHED-TTL:PT30M\r\n" in data
 
 
-def test_feed_calendar_uid_depends_only_on_the_name():
-    uid = parse(ical.feed([], name="第一党支部"))["UID"]
-    assert uid == parse(ical.feed([sample_meeting()], name="第一党支部"))["UID"]
-    assert uid != parse(ical.feed([], name="第二党支部"))["UID"]
+def test_a_feed_has_no_calendar_uid_that_vdirsyncer_would_give_every_event():
+    second = sample_meeting(uid="meeting-43@orglife.example.org")
+    data = ical.feed([sample_meeting(), second], name="第一党支部")
+    assert "UID" not in parse(data)
+    assert data.count(b"\r\nUID:") == 2  # the events' own
+
+
+def test_a_download_is_one_event_and_nothing_to_subscribe_to():
+    data = ical.download(sample_meeting())
+    assert problems(data, method="PUBLISH") == []
+    calendar = parse(data)
+    assert len(calendar.events) == 1 and calendar["METHOD"] == "PUBLISH"
+    for subscribed in (b"X-WR-CALNAME", b"REFRESH-INTERVAL", b"X-PUBLISHED-TTL", b"\r\nNAME:"):
+        assert subscribed not in data
+    assert "UID" not in calendar
+
+
+def test_line_separators_in_text_become_newlines():
+    data = ical.download(sample_meeting(location="三楼\u2028DTSTART:20300101T000000Z",
+                                        description="学习\u2029讨论"))
+    assert problems(data) == []
+    event = parse(data).events[0]
+    assert str(event["LOCATION"]) == "三楼\nDTSTART:20300101T000000Z"
+    assert str(event["DESCRIPTION"]).startswith("学习\n讨论")
+    assert len(parse(data).events) == 1
 
 
 def test_empty_feed_is_still_valid():

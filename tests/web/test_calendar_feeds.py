@@ -1,7 +1,7 @@
 """Calendar feeds over HTTP (CALENDAR.md "Feeds" and "What tests should check", DESIGN §6).
 
-The feed views read the clock through ``views.utcnow``; the ``clock`` fixture sets it, so a
-meeting can be in the future, then in the past, without waiting.
+The ``clock`` fixture pins the site's clock at ``NOW`` and moves it, so a meeting can be in the
+future, then in the past, without waiting.
 """
 import hashlib
 import re
@@ -20,7 +20,6 @@ from meetings.extensions import db
 from meetings.models import CalendarSnapshot, Meeting
 from meetings.policy import can_subscribe_branch
 from meetings.services import calendar, orgs, scheduling
-from meetings.web.calendar import views
 from tests.ical_checks import problems
 from tests.ical_js import read_with_ical_js
 from tests.meeting_builders import NOW, make_fields, make_meeting
@@ -29,21 +28,26 @@ BASE_URL = "https://orglife.example.org"
 
 
 class Clock:
-    """The time the feed views see; tests move it."""
+    """The site's clock as these tests move it: ``clock.now = …`` pins it there."""
 
-    def __init__(self, now):
-        self.now = now
+    def __init__(self, site):
+        self.site = site
 
-    def __call__(self):
-        return self.now
+    @property
+    def now(self):
+        return self.site.utcnow()
+
+    @now.setter
+    def now(self, instant):
+        self.site.pin(instant)
 
 
 @pytest.fixture
-def clock(app, monkeypatch):
+def clock(clock, app, monkeypatch):
+    """The suite's pinned clock (conftest), moved to ``NOW`` for these tests."""
     monkeypatch.setitem(app.config, "BASE_URL", BASE_URL)
-    fixed = Clock(NOW)
-    monkeypatch.setattr(views, "utcnow", fixed)
-    return fixed
+    clock.pin(NOW)
+    return Clock(clock)
 
 
 @pytest.fixture
@@ -202,8 +206,9 @@ def test_rescheduled_meeting_changes_the_bytes_and_moves_last_modified(client, w
     assert_matches_database(after.data)
 
 
-def test_changing_only_the_meeting_type_refreshes_the_feed(client, world, token, meeting):
+def test_changing_only_the_meeting_type_refreshes_the_feed(client, world, clock, token, meeting):
     before = client.get(feed_url(token)).data
+    clock.now = NOW + timedelta(minutes=1)  # the edit is later than the scheduling
     reschedule(world, meeting, code="party_lecture")
     after = client.get(feed_url(token)).data
     assert after != before
@@ -212,7 +217,7 @@ def test_changing_only_the_meeting_type_refreshes_the_feed(client, world, token,
 
 def test_renaming_the_branch_refreshes_the_organizer_name(client, world, token, meeting):
     client.get(feed_url(token))
-    orgs.rename(world["admin"], world.a1, "综合办公室党支部")
+    orgs.rename(world["admin"], world.a1, "综合办公室党支部", NOW)
     db.session.commit()
     assert "综合办公室党支部".encode() in client.get(feed_url(token)).data
 

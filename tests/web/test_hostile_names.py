@@ -128,7 +128,7 @@ def test_the_org_service_refuses_what_the_form_refuses(world, name):
     with pytest.raises(orgs.TreeError):
         orgs.create(None, name=name, kind=world.g1.kind, parent=world.a1)
     with pytest.raises(orgs.TreeError):
-        orgs.rename(world["admin"], world.g1, name)
+        orgs.rename(world["admin"], world.g1, name, utcnow())
     db.session.rollback()
 
 

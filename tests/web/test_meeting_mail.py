@@ -131,7 +131,9 @@ def assert_chinese_body(mail: Mail, meeting: Meeting, invitee_name: str) -> None
     for body in (mail.text, mail.html):
         assert f"{invitee_name}，您好" in body and meeting.title in body and "北京时间" in body
         assert url in body
-    assert "2026年6月4日 星期四 10:00" in mail.text  # NOW + 3 days, in Beijing time
+    # NOW + 3 days, in Beijing time; a meeting within one day prints its date once
+    for body in (mail.text, mail.html):
+        assert "2026年6月4日 星期四 10:00–12:00（北京时间）" in body and body.count("2026年6月4日") == 1
     assert 'lang="zh-CN"' in mail.html
 
 

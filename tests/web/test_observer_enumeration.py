@@ -93,7 +93,8 @@ def test_invitees_are_capped(client, world, monkeypatch):
 
 
 def schedule(client, world, guests: str, **change):
-    return client.post(f"/branches/{world.a1.id}/meetings/new", data=form_data(world, guests=guests, **change))
+    data = form_data(world, guests=guests, **change)
+    return client.post(f"/branches/{world.a1.id}/meetings/new", data=data)
 
 
 def test_lookups_outside_ones_view_are_budgeted_per_hour(app, client, auth, world):

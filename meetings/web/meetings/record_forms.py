@@ -11,6 +11,7 @@ from wtforms.validators import Length
 from meetings.domain import minutes as minutes_rules
 from meetings.domain.terms import Attendance
 from meetings.services.attendance import REASON_LENGTH, Mark
+from meetings.web.forms import normalize_text_fields
 
 CHOICES = ("", *(a.value for a in Attendance))
 
@@ -50,6 +51,10 @@ class MinutesForm(FlaskForm):
     base = HiddenField()
     reason = StringField(_l("更正原因"), validators=[
         Length(max=500, message=_l("更正原因不能超过 500 个字。"))])
+
+    def validate(self, extra_validators=None) -> bool:
+        normalize_text_fields(self)
+        return super().validate(extra_validators)
 
     def base_number(self) -> int:
         value = self.base.data or "0"

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from meetings.domain.terms import ALLOWED_CHILDREN, OrgKind
 from meetings.extensions import db
-from meetings.models import Organization
+from meetings.models import Organization, utcnow
 from meetings.policy import Action, can, scope_roots
 from meetings.services import audit, orgs, overview, roster
 from meetings.web.labels import choices, options
@@ -113,7 +113,7 @@ def edit(org_id: int):
         del form.parent_id
     if form.validate_on_submit():
         try:
-            orgs.rename(current_user, org, form.name.data)
+            orgs.rename(current_user, org, form.name.data, utcnow())
             if "parent_id" in form and form.parent_id.data != org.parent_id:
                 orgs.move(current_user, org, next(t for t in targets if t.id == form.parent_id.data))
         except orgs.TreeError as error:

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from meetings.domain.terms import InviteeScope, QuorumRule
 from meetings.extensions import db
-from meetings.models import MeetingType
+from meetings.models import MeetingType, utcnow
 from meetings.policy import Action
 from meetings.services import meeting_types
 from meetings.web.types import bp
@@ -38,7 +38,7 @@ def edit(type_id: int):
             default_duration_minutes=form.default_duration_minutes.data,
             minutes_template=form.minutes_template.data or "",
             is_active=form.is_active.data,
-        ))
+        ), utcnow())
         db.session.commit()
         flash(_("已保存。"), "success")
         return redirect(url_for("types.index"))
