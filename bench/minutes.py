@@ -12,8 +12,7 @@ The worst inputs are ``bench.markdown_worst``'s.
 import statistics
 import time
 
-import cmarkgfm
-
+from meetings.domain import cmark
 from meetings.domain.markdown import EXTENSIONS, OPTIONS, render
 
 MEMBERS = ("张建国", "李红梅", "王志强", "赵丽华", "刘海涛", "陈晓燕", "杨文军", "黄秀英", "周立新",
@@ -117,7 +116,7 @@ def summary() -> str:
 
 def unsanitized(text: str) -> str:
     """The yardstick: cmark-gfm alone, as ``render`` calls it but without the checks and nh3."""
-    return cmarkgfm.markdown_to_html_with_extensions(text, options=OPTIONS, extensions=EXTENSIONS)
+    return cmark.to_html(text, options=OPTIONS, extensions=EXTENSIONS)
 
 
 def batch(fn, text: str, rounds: int) -> float:

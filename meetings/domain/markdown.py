@@ -5,7 +5,8 @@ raw HTML in the source is dropped by the sanitizer, links keep only safe schemes
 ``rel="noopener noreferrer"``.
 
 The cost is bounded for any input, because every stored text is rendered on every view:
-- cmark-gfm (GitHub's C CommonMark parser) is linear in its input by design — Python-Markdown,
+- cmark-gfm (GitHub's C CommonMark parser, through ``cmark``, which frees what it allocates) is
+  linear in its input by design — Python-Markdown,
   used before, took 42 s on 20,000 ``[`` and overflowed the stack on nested ``+ + +`` lists;
 - the sanitizer's HTML tree builder slows down with nesting depth (10,000 nested ``<div>`` or
   ``>`` quotes take minutes), so a text nested deeper than ``MAX_DEPTH`` is shown as plain text,
@@ -14,10 +15,11 @@ The cost is bounded for any input, because every stored text is rendered on ever
 """
 import re
 
-import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 from markupsafe import Markup, escape
+
+from meetings.domain import cmark
 
 MAX_SOURCE = 200_000  # characters; longer text is refused by the forms long before this
 MAX_DEPTH = 48  # elements open at once; a deeply structured agenda reaches about 8
@@ -42,7 +44,7 @@ _PARAGRAPHS = re.compile(r"\n\s*\n")
 def render(text: str | None) -> Markup:
     """Markdown source → sanitized HTML, safe to insert into a page as it is."""
     source = _SURROGATE.sub("\ufffd", (text or "")[:MAX_SOURCE])  # cmark reads UTF-8
-    html = cmarkgfm.markdown_to_html_with_extensions(source, options=OPTIONS, extensions=EXTENSIONS)
+    html = cmark.to_html(source, options=OPTIONS, extensions=EXTENSIONS)
     if nesting_depth(html) > MAX_DEPTH:
         return plain(source)
     clean = nh3.clean(html.rstrip("\n"), tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
