@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
         create_token,
         import_roster,
         mail_queue,
+        receive_mail,
         seed_demo,
         seed_scale,
         send_mail,
@@ -55,6 +56,6 @@ def init_app(app: Flask) -> None:
 
     for command in (create_user_command, seed_demo.command, seed_scale.command, import_roster.command,
                     send_mail.command, mail_queue.command, verify_minutes.command, compliance_alerts.command,
-                    sweep_uploads.command, *backup.COMMANDS):
+                    sweep_uploads.command, *backup.COMMANDS, *receive_mail.COMMANDS):
         app.cli.add_command(command)
     app.cli.add_command(create_token.command)

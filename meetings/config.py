@@ -10,7 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "SMTP_URL", "MAIL_FROM",
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "SMTP_URL", "MAIL_FROM", "REPLY_ADDRESS",
             "LOGIN_RATE_LIMIT", "LOGIN_IP_RATE_LIMIT", "API_RATE_LIMIT")
 INT_ENV_KEYS = ("SESSION_IDLE_MINUTES", "TRUSTED_PROXIES", "LOGIN_FAILURES_PER_LOGIN")
 
@@ -53,8 +53,12 @@ class DefaultConfig:
     MINUTES_LATE_DAYS = 7
     BASE_URL = None  # unset: http://127.0.0.1:<ORGLIFE_PORT or 5000> (see finish)
     SMTP_URL = None
-    # Invites come from, and calendar replies go to, this mailbox (the ORGANIZER).
+    # Invites come from this mailbox (and go back to it when they bounce).
     MAIL_FROM = "组织生活 <orglife@localhost>"
+    # The mailbox OrgLife reads (receive-mail, mail-listener): each invite's ORGANIZER is
+    # rsvp+<signed invitation>@… of it, so "Accept" in a calendar app updates the RSVP. Unset:
+    # the ORGANIZER is MAIL_FROM and calendar answers reach no one.
+    REPLY_ADDRESS = None
     # The domain in every meeting's UID (meeting-<id>@…): never change it once invites are out.
     CALENDAR_UID_DOMAIN = "orglife.local"
     SITE_NAME = "组织生活"

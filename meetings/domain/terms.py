@@ -92,6 +92,7 @@ class Rsvp(StrEnum):
     LEAVE_REQUESTED = "leave_requested"
     LEAVE_APPROVED = "leave_approved"
     LEAVE_REJECTED = "leave_rejected"
+    TENTATIVE = "tentative"  # 待定: "maybe", answered in a calendar app
 
 
 class Attendance(StrEnum):

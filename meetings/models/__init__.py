@@ -4,6 +4,7 @@ from meetings.models.audit import AuditEvent
 from meetings.models.base import Base, utcnow
 from meetings.models.calendar import CalendarSnapshot
 from meetings.models.compliance import Campaign, ComplianceAlert, Requirement
+from meetings.models.inbound import InboundMail
 from meetings.models.meeting import (
     Invitation,
     Meeting,
@@ -27,6 +28,7 @@ __all__ = [
     "Campaign",
     "ComplianceAlert",
     "CommitteeSeat",
+    "InboundMail",
     "Invitation",
     "Meeting",
     "MeetingSeries",

@@ -153,6 +153,9 @@ class Invitation(Base):
     checked_in_at: Mapped[datetime | None]
     check_in_method: Mapped[CheckInMethod | None] = enum_column(CheckInMethod, nullable=True)
     committee_member: Mapped[bool] = mapped_column(default=False)  # held a 支委 seat (frozen)
+    # SEQUENCE of the last REQUEST mailed to this invitee: a calendar's REPLY for an older one
+    # answers a version of the meeting they no longer have (RFC 5546 §2.1.5).
+    sequence_sent: Mapped[int | None]
     updated_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations")

@@ -24,6 +24,7 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(sa.String(30))  # invite, update, cancel, reminder, alert
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
+    message_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)  # to know our bounces
     message: Mapped[bytes] = mapped_column(sa.LargeBinary)
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))

@@ -34,6 +34,9 @@ class Person(UserMixin, TimestampMixin, Base):
     last_login_at: Mapped[datetime | None]
     feed_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     feed_token_created_at: Mapped[datetime | None]
+    # 退信: the mail server said this address cannot be delivered to (cleared when it changes).
+    email_bounced_at: Mapped[datetime | None]
+    email_bounce_reason: Mapped[str | None] = mapped_column(sa.String(300))
 
     branch: Mapped[Organization | None] = relationship(foreign_keys=[branch_id])
     party_group: Mapped[Organization | None] = relationship(foreign_keys=[party_group_id])

@@ -24,7 +24,8 @@ from meetings.services import feed_store, links
 from meetings.services.feed_store import FeedResponse
 
 PARTSTATS = {Rsvp.PENDING: "NEEDS-ACTION", Rsvp.ATTENDING: "ACCEPTED", Rsvp.LEAVE_REQUESTED: "TENTATIVE",
-             Rsvp.LEAVE_APPROVED: "DECLINED", Rsvp.LEAVE_REJECTED: "NEEDS-ACTION"}
+             Rsvp.LEAVE_APPROVED: "DECLINED", Rsvp.LEAVE_REJECTED: "NEEDS-ACTION",
+             Rsvp.TENTATIVE: "TENTATIVE"}
 
 
 def organizer() -> tuple[str, str]:

@@ -4,6 +4,7 @@ in the outbox within the caller's transaction. Layout per ``shared/CALENDAR.md``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from email.headerregistry import Address
 
@@ -12,7 +13,7 @@ from flask_babel import force_locale
 
 from meetings.domain import ical
 from meetings.models import Invitation, Meeting
-from meetings.services import calendar, links, outbox
+from meetings.services import calendar, links, outbox, reply_address
 
 MAIL_LOCALE = "zh_Hans_CN"  # notices go out in Chinese, whatever language the sender browses in
 SUBJECT_PREFIX = {"invite": "会议通知", "update": "会议变更", "cancel": "会议取消", "reminder": "会议提醒",
@@ -50,7 +51,11 @@ def _message(meeting: Meeting, invitation: Invitation, kind: str, event: ical.Ev
     calendar_part, method = None, None
     if kind in ("invite", "update", "cancel"):
         method = "CANCEL" if kind == "cancel" else "REQUEST"
-        calendar_part = ical.invite(event, calendar.attendee(invitation), method)
+        own = reply_address.for_invitation(invitation.id)
+        mailed = replace(event, organizer_email=own) if own else event
+        calendar_part = ical.invite(mailed, calendar.attendee(invitation), method)
+        if method == "REQUEST":
+            invitation.sequence_sent = event.sequence
     name, address = calendar.organizer()
     return outbox.build_message(
         sender=Address(display_name=name, addr_spec=address),

@@ -62,6 +62,10 @@ def build_message(
     message["Subject"] = literal_subject(subject)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=message["From"].addresses[0].domain or None)
+    # Machine-sent (RFC 3834): vacation responders stay silent, and Exchange's too (it reads the
+    # second header); nothing that answers this automatically can start a mail loop with us.
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
@@ -93,6 +97,7 @@ def enqueue(
         kind=kind,
         recipient=addresses[0].addr_spec,
         subject=str(message["Subject"] or "")[:SUBJECT_LENGTH],
+        message_id=str(message["Message-ID"] or "")[:255] or None,
         message=message.as_bytes(policy=WIRE_POLICY),
         meeting_id=meeting_id,
         person_id=person_id,

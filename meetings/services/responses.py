@@ -43,6 +43,28 @@ def request_leave(actor: Person, invitation: Invitation, reason: str, now: datet
     _answer(actor, invitation, Rsvp.LEAVE_REQUESTED, reason, now)
 
 
+CALENDAR_DECLINE_REASON = "在日历中谢绝"  # stored as the leave reason, in Chinese like the rest
+CALENDAR_ANSWERS = {"ACCEPTED": Rsvp.ATTENDING, "DECLINED": Rsvp.LEAVE_REQUESTED, "TENTATIVE": Rsvp.TENTATIVE}
+
+
+def answer_from_calendar(invitation: Invitation, partstat: str, comment: str, now: datetime) -> bool:
+    """A calendar app's answer (iTIP REPLY), already matched to its invitee by the signed reply
+    address: ACCEPTED → 参加, DECLINED → a leave request for the secretary (the COMMENT as its
+    reason), TENTATIVE → 待定. Returns whether anything changed: an answer the invitee already
+    gave, or a decline once leave is decided, leaves the invitation as it is."""
+    if not open_for_answers(invitation.meeting, now):
+        raise ResponseError(_("会议已结束或已取消，不能再回复。"))
+    wanted = CALENDAR_ANSWERS[partstat]
+    decided = (Rsvp.LEAVE_REQUESTED, Rsvp.LEAVE_APPROVED, Rsvp.LEAVE_REJECTED)
+    if invitation.rsvp == wanted or (wanted == Rsvp.LEAVE_REQUESTED and invitation.rsvp in decided):
+        return False
+    reason = None
+    if wanted == Rsvp.LEAVE_REQUESTED:
+        reason = " ".join((comment or "").split())[:REASON_LENGTH] or CALENDAR_DECLINE_REASON
+    _answer(invitation.person, invitation, wanted, reason, now, source="calendar")
+    return True
+
+
 def decide_leave(actor: Person, invitation: Invitation, approve: bool, now: datetime) -> None:
     """The secretary approves (准假) or rejects a pending leave request."""
     if not can(actor, Action.DECIDE_LEAVE, invitation.meeting):
@@ -113,11 +135,12 @@ def _check_answer(actor: Person, invitation: Invitation, now: datetime) -> None:
         raise ResponseError(_("会议已结束或已取消，不能再回复。"))
 
 
-def _answer(actor: Person, invitation: Invitation, rsvp: Rsvp, reason: str | None, now: datetime) -> None:
+def _answer(actor: Person | None, invitation: Invitation, rsvp: Rsvp, reason: str | None, now: datetime,
+            *, source: str = "site") -> None:
     before = {"rsvp": invitation.rsvp.value, "leave_reason": invitation.leave_reason}
     invitation.rsvp, invitation.leave_reason, invitation.rsvp_at = rsvp, reason, now
     invitation.leave_decided_by_id = invitation.leave_decided_at = None
     invitation.updated_at = now
     audit.record(actor, "invitation.answer", invitation.meeting,
                  organization_id=invitation.meeting.organization_id, before=before,
-                 after={"rsvp": rsvp.value, "leave_reason": reason})
+                 after={"rsvp": rsvp.value, "leave_reason": reason, "source": source})

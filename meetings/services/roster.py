@@ -100,6 +100,8 @@ def update_member(actor: Person, person: Person, fields: MemberFields) -> Person
         raise RosterError(_l("用户名已被使用。"), field="login")
     _check_group(person.branch, fields.party_group_id)
     before, after = audit.changes(person, fields.as_dict())
+    if "email" in after:
+        person.email_bounced_at = person.email_bounce_reason = None  # a new address, not yet bounced
     if after:
         audit.record(actor, "person.update", person, organization_id=person.branch_id,
                      before=before, after=after)

@@ -64,6 +64,7 @@ PAIRS = [
     (Rsvp.LEAVE_REQUESTED, _l("请假待批")),
     (Rsvp.LEAVE_APPROVED, _l("已准假")),
     (Rsvp.LEAVE_REJECTED, _l("未准假")),
+    (Rsvp.TENTATIVE, _l("待定")),
     (InviteeScope.BRANCH, _l("全支部")),
     (InviteeScope.COMMITTEE, _l("支部委员会")),
     (InviteeScope.PARTY_GROUP, _l("党小组")),

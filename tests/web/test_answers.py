@@ -55,14 +55,15 @@ def test_the_invitee_says_they_will_come(world, meeting):
     assert (invitation.rsvp, invitation.rsvp_at, invitation.leave_reason) == (Rsvp.ATTENDING, DURING, None)
     (event,) = audit_actions("invitation.answer")
     assert event.actor_id == world["member"].id and event.object_id == meeting.id
-    assert event.before["rsvp"] == "pending" and event.after == {"rsvp": "attending", "leave_reason": None}
+    assert event.before["rsvp"] == "pending"
+    assert event.after == {"rsvp": "attending", "leave_reason": None, "source": "site"}
 
 
 def test_a_leave_request_keeps_the_reason_with_blanks_folded(world, meeting):
     invitation = ask_leave(world, meeting, reason="  出差\n在外地  ")
     assert (invitation.rsvp, invitation.leave_reason) == (Rsvp.LEAVE_REQUESTED, "出差 在外地")
     (event,) = audit_actions("invitation.answer")
-    assert event.after == {"rsvp": "leave_requested", "leave_reason": "出差 在外地"}
+    assert event.after == {"rsvp": "leave_requested", "leave_reason": "出差 在外地", "source": "site"}
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "\n\t ", None])
