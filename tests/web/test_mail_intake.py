@@ -1,9 +1,7 @@
 """The ways mail gets in (issue 15 #1): ``flask receive-mail`` as a child process reading
 standard input (what a Postfix pipe runs) and ``mail-listener`` over real LMTP and SMTP on
 loopback, each with a real calendar answer; exit codes and SMTP replies as the MTA sees them."""
-import os
 import smtplib
-import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -19,6 +17,8 @@ from meetings.models import InboundMail, Invitation, OutboxMessage
 from meetings.services import meeting_types
 from tests import calendar_replies as clients
 from tests.meeting_builders import make_meeting
+from tests.served import child_env
+from tests.smtp_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLY_ADDRESS = "rsvp@orglife.test"
@@ -59,18 +59,12 @@ def member_rsvp(meeting, world) -> Rsvp:
 
 
 def receive_mail(app, raw: bytes, **env) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "REPLY_ADDRESS": REPLY_ADDRESS,
-                   "SECRET_KEY": app.config["SECRET_KEY"], **env}
-    environment.pop("ORGLIFE_PRODUCTION", None)
+    settings = {"DATABASE_URL": app.config["DATABASE_URL"], "REPLY_ADDRESS": REPLY_ADDRESS,
+                "SECRET_KEY": app.config["SECRET_KEY"], **env}
+    environment = child_env(**settings)
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "receive-mail"]
     # No timeout: Popen's timed wait sleeps with time.sleep, which fails under CI's faketime.
     return subprocess.run(command, input=raw, cwd=ROOT, env=environment, capture_output=True, check=False)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
