@@ -160,3 +160,17 @@ def _sent_message(message_id: str | None) -> OutboxMessage | None:
     if not message_id:
         return None
     return db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.message_id == message_id).limit(1))
+
+
+# --- what the site shows -----------------------------------------------------------------
+
+def counters(meeting_id: int, *, limit: int = 20) -> list[InboundMail]:
+    """改期建议 received for a meeting, newest first (for whoever plans it)."""
+    return list(db.session.scalars(sa.select(InboundMail).where(
+        InboundMail.meeting_id == meeting_id, InboundMail.kind == "counter", InboundMail.outcome == "shown")
+        .order_by(InboundMail.id.desc()).limit(limit)))
+
+
+def latest(*, limit: int = 100) -> list[InboundMail]:
+    """The newest received messages, whatever became of them (the administrator's log)."""
+    return list(db.session.scalars(sa.select(InboundMail).order_by(InboundMail.id.desc()).limit(limit)))

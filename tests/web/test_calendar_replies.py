@@ -200,10 +200,8 @@ def test_a_forged_bounce_marks_nobody(world, meeting):
 
 
 def test_a_counter_proposal_is_kept_for_the_secretary(world, meeting):
-    invite = clients.read_invite(invite_of(world["member"]))
+    propose_later(world, meeting)
     later = (meeting.starts_at + timedelta(days=1), meeting.ends_at + timedelta(days=1))
-    handle(clients.reply("outlook", invite, "TENTATIVE", method="COUNTER", proposed=later,
-                         comment="周五可以"))
     row = logged()
     assert (row.kind, row.outcome, row.meeting_id) == ("counter", "shown", meeting.id)
     assert row.proposed_start == later[0] and row.detail == "周五可以"
@@ -232,3 +230,65 @@ def test_a_database_failure_asks_the_mta_to_retry(world, meeting, monkeypatch):
     monkeypatch.setattr(inbound_mail, "receive", down)
     invite = clients.read_invite(invite_of(world["member"]))
     assert handle(clients.reply("gmail", invite, "ACCEPTED")) == 75
+
+
+# --- what people see ---------------------------------------------------------------------
+
+def propose_later(world, meeting):
+    invite = clients.read_invite(invite_of(world["member"]))
+    later = (meeting.starts_at + timedelta(days=1), meeting.ends_at + timedelta(days=1))
+    raw = clients.reply("outlook", invite, "TENTATIVE", method="COUNTER", proposed=later, comment="周五可以")
+    handle(raw)
+
+
+def test_the_secretary_sees_a_counter_proposal_on_the_meeting_page(client, auth, world, meeting):
+    propose_later(world, meeting)
+    auth.login("secretary")
+    page = client.get(f"/meetings/{meeting.id}").text
+    assert "改期建议" in page and "周五可以" in page and world["member"].name in page
+    assert "2026年6月5日 星期五 10:00–12:00" in page  # the proposed time, in Beijing
+
+
+def test_a_member_does_not_see_the_proposals(client, auth, world, meeting):
+    propose_later(world, meeting)
+    auth.login("member")
+    assert "改期建议" not in client.get(f"/meetings/{meeting.id}").text
+
+
+def test_a_calendar_answer_shows_as_maybe_on_the_meeting_page(client, auth, world, meeting):
+    handle(clients.reply("gmail", clients.read_invite(invite_of(world["member"])), "TENTATIVE"))
+    auth.login("secretary")
+    assert "待定" in client.get(f"/meetings/{meeting.id}").text
+
+
+def test_a_bounced_address_is_shown_on_the_persons_page(client, auth, world, meeting):
+    handle(clients.bounce(world["member"].email, invite_of(world["member"])))
+    auth.login("secretary")
+    page = client.get(f"/people/{world['member'].id}").text
+    assert "退信" in page and "Recipient address rejected" in page
+
+
+def test_a_new_address_clears_the_bounce(world, meeting):
+    from meetings.services import roster
+
+    handle(clients.bounce(world["member"].email, invite_of(world["member"])))
+    member = db.session.get(Person, world["member"].id)
+    fields = roster.MemberFields(name=member.name, login=member.login, email="liu.new@example.org",
+                                 party_group_id=member.party_group_id)
+    roster.update_member(world["secretary"], member, fields)
+    db.session.commit()
+    assert db.session.get(Person, member.id).email_bounced_at is None
+
+
+def test_the_administrator_reads_the_received_mail_log(client, auth, world, meeting):
+    forged = clients.read_invite(invite_of(world["member"]))
+    handle(clients.reply("apple", forged, "DECLINED", attendee="intruder@example.net"))
+    auth.login("admin")
+    page = client.get("/mail/received")
+    assert page.status_code == 200 and "答复人不是该邀请的收件人" in page.text
+
+
+@pytest.mark.parametrize("login", ["secretary", "member"])
+def test_others_may_not_read_the_received_mail_log(client, auth, world, login):
+    auth.login(login)
+    assert client.get("/mail/received").status_code == 403

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("mail", __name__)
 
-from meetings.web.mail import views  # noqa: E402,F401
+from meetings.web.mail import received, views  # noqa: E402,F401

@@ -15,7 +15,7 @@ from meetings.web.mail import bp
 FILTERS = {"failed": OutboxStatus.FAILED, "retrying": OutboxStatus.PENDING, "sending": OutboxStatus.SENDING}
 
 
-def _authorize() -> None:
+def authorize() -> None:
     if not can(current_user, Action.MANAGE_MAIL, None):
         abort(403)
 
@@ -24,7 +24,7 @@ def _authorize() -> None:
 @login_required
 def index():
     """Undelivered mail, newest first, with the counts; ``?status=failed|retrying|sending``."""
-    _authorize()
+    authorize()
     now, shown = utcnow(), request.args.get("status", "")
     rows = queue.listing(now, status=FILTERS.get(shown))
     return render_template("mail/index.html", rows=rows, trouble=queue.trouble(now),
@@ -35,7 +35,7 @@ def index():
 @login_required
 def requeue():
     """Queue one message (``id``) or every failed and waiting one (no ``id``) again, now."""
-    _authorize()
+    authorize()
     raw = request.form.get("id", "")
     if raw and not raw.isdecimal():
         abort(400)

@@ -18,7 +18,7 @@ from meetings.domain.terms import InvitationRole
 from meetings.extensions import db
 from meetings.models import Campaign, Meeting, Organization, utcnow
 from meetings.policy import Action, can
-from meetings.services import audit, meetings_query, responses, scheduling, series
+from meetings.services import audit, inbound_mail, meetings_query, responses, scheduling, series
 from meetings.services.mail import queue as mail_queue
 from meetings.web.actions.panel import actions_panel
 from meetings.web.attachments.panel import attachments_panel
@@ -173,6 +173,7 @@ def show(meeting_id: int):
         counts=meetings_query.answer_counts(meeting),
         unanswered=responses.unanswered(meeting),
         history=audit.history(meeting_id=meeting.id) if may_manage else None,
+        counters=inbound_mail.counters(meeting.id) if may_manage else [],
         mail_trouble=mail_queue.trouble(now, meeting_id=meeting.id) if may_manage else None,
         may_manage_mail=can(current_user, Action.MANAGE_MAIL, None),
         record=record_panel(meeting, current_user, now),
