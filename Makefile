@@ -32,6 +32,7 @@ translations: $(COMPILED)
 ## (it says where mail goes: SMTP_URL, or .eml files in instance/mail/)
 # Links in mail and calendars point at this port unless BASE_URL says otherwise.
 run: export ORGLIFE_PORT := $(PORT)
+run: export REPLY_ADDRESS ?= rsvp@orglife.local
 run: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

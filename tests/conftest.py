@@ -94,6 +94,7 @@ def app(tmp_path_factory):
 # The demo seed takes ~15 s (800 invites built and spooled); tests marked ``shares_demo`` read
 # one copy of it, left in the tables, instead of seeding for each test.
 _demo_left_in_tables = {"output": None}
+DEMO_REPLY_ADDRESS = "rsvp@orglife.local"
 
 
 @pytest.fixture(autouse=True)
@@ -123,9 +124,14 @@ def shared_demo(request, app) -> str:
         pytest.fail("shared_demo is for tests marked shares_demo", pytrace=False)
     if _demo_left_in_tables["output"] is None:
         _empty(app)
-        with app.app_context():
-            result = app.test_cli_runner().invoke(args=["seed-demo"])
-            db.session.remove()
+        # As `make run` seeds it: with a reply address, so calendar answers are part of the demo.
+        app.config["REPLY_ADDRESS"] = DEMO_REPLY_ADDRESS
+        try:
+            with app.app_context():
+                result = app.test_cli_runner().invoke(args=["seed-demo"])
+                db.session.remove()
+        finally:
+            app.config["REPLY_ADDRESS"] = None
         assert result.exit_code == 0, result.output
         _demo_left_in_tables["output"] = result.output
     return _demo_left_in_tables["output"]

@@ -14,7 +14,16 @@ from meetings.clock import today_in_beijing
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, Organization, Person, utcnow
-from meetings.services import accounts, api_tokens, demo_mail, demo_meetings, orgs, overview, roster
+from meetings.services import (
+    accounts,
+    api_tokens,
+    demo_mail,
+    demo_meetings,
+    demo_replies,
+    orgs,
+    overview,
+    roster,
+)
 from meetings.services import demo_data as data
 from meetings.services.roster import MemberFields
 
@@ -71,6 +80,9 @@ def seed_demo(password: str = data.DEFAULT_PASSWORD, today: date | None = None,
     result.meetings = demo_meetings.seed_meetings(root, now)
     if result.meetings:
         demo_mail.refuse_one_invite(root, now)
+        branch = next((b for b in orgs.branches_under(root) if b.name == demo_meetings.DEMO_BRANCH), None)
+        if branch is not None:
+            demo_replies.answer_in_calendars(branch, now)
     return result
 
 

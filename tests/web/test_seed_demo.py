@@ -4,7 +4,15 @@ import sqlalchemy as sa
 
 from meetings.domain.terms import OrgKind, OutboxStatus, PersonCategory, PersonStatus
 from meetings.extensions import db
-from meetings.models import ApiToken, AuditEvent, CommitteeSeat, Organization, OutboxMessage, Person
+from meetings.models import (
+    ApiToken,
+    AuditEvent,
+    CommitteeSeat,
+    InboundMail,
+    Organization,
+    OutboxMessage,
+    Person,
+)
 from tests.builders import empty_tables
 
 PASSWORD = "orglife-demo"
@@ -183,3 +191,15 @@ def test_refuses_when_a_demo_login_is_taken(ctx):
     assert "member" in result.output
     db.session.remove()
     assert count(Organization) == 0
+
+
+@shares_demo
+def test_calendar_answers_are_part_of_the_demo(app, seeded, client):
+    """Three answers from calendars, a proposed new time and a forged answer that changed nothing."""
+    rows = list(db.session.scalars(sa.select(InboundMail).order_by(InboundMail.id)))
+    assert [(r.kind, r.outcome, r.reason) for r in rows] == [
+        ("reply", "applied", "accepted"), ("reply", "applied", "declined"), ("reply", "applied", "tentative"),
+        ("counter", "shown", "counter"), ("reply", "ignored", "not_the_invitee")]
+    client.post("/login", data={"login": "secretary", "password": PASSWORD})
+    page = client.get(f"/meetings/{rows[0].meeting_id}").text
+    assert "待定" in page and "改期建议" in page and "在外地参加培训" in page
