@@ -92,6 +92,7 @@ def browser(chromium_path):
 class LiveServer:
     url: str
     errors: list = field(default_factory=list)
+    app: object = None  # the served app, for a test that changes its configuration
 
 
 @pytest.fixture
@@ -114,7 +115,7 @@ def live_server(app, request):
         "IMPORT_FOLDER": str(request.getfixturevalue("tmp_path") / "imports"),
     })
     server = make_server("127.0.0.1", 0, site, threaded=True)
-    live = LiveServer(url=f"http://127.0.0.1:{server.server_port}")
+    live = LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=site)
     site.config["BASE_URL"] = live.url  # links in answers, QR codes and mail lead back here
 
     def record(sender, exception, **extra):
