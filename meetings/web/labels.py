@@ -162,6 +162,8 @@ ACTIONS = {
     "meeting.nudge": _l("提醒未回复人员"),
     "series.create": _l("安排例会"),
     "invitation.answer": _l("回复邀请"),
+    "invitation.counter": _l("在日历中提出改期"),
+    "person.email_bounced": _l("邮件被退回"),
     "leave.approve": _l("准假"),
     "leave.reject": _l("不准假"),
     "action.add": _l("新增整改事项"),
@@ -224,7 +226,10 @@ def change_summary(before: dict | None, after: dict | None) -> str:
             parts.append(f"{_shown(key, before[key])} → {_shown(key, after[key])}")
         elif key in after or key in before:
             parts.append(_shown(key, after.get(key, before.get(key))))
-    changed = [str(FIELDS[k]) for k in after if k in FIELDS and k not in SHOWN_IN_FULL and k in before]
+    changed = [str(FIELDS[k]) for k in after
+               if k in FIELDS and k not in SHOWN_IN_FULL and k in before and before[k] != after[k]]
     if changed:
         parts.append("、".join(changed))
+    if after.get("source") == "calendar":
+        parts.append(str(_l("在日历中回复")))
     return "；".join(parts)
