@@ -153,6 +153,7 @@ MATRIX: dict[str, tuple[str, dict]] = {
     "audit.index": ("GET", {("admin", "outside_admin"): OK}),  # each admin, their scope's trail
     # The one mail relay serves the whole tree: its queue is the root admin's.
     "mail.index": ("GET", {"admin": OK}),
+    "mail.received": ("GET", {"admin": OK}),
     "mail.requeue": ("POST", {"admin": To("mail.index")}),
 }
 
