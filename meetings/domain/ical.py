@@ -99,13 +99,13 @@ def invite(event: EventData, attendee: Attendee, method: Method = "REQUEST") -> 
         raise ValueError(f"invite method must be REQUEST or CANCEL, not {method!r}")
     if method == "REQUEST" and event.status == "CANCELLED":
         raise ValueError("a cancelled meeting is sent with method CANCEL")
-    cal = _calendar(method)
-    vevent = _vevent(event, status="CANCELLED" if method == "CANCEL" else event.status)
+    cal = new_calendar(method)
+    component = vevent(event, status="CANCELLED" if method == "CANCEL" else event.status)
     if method == "CANCEL":
         attendee = replace(attendee, rsvp=False)  # nothing to reply to
-    vevent.add("attendee", _attendee_address(attendee))
-    cal.add_component(vevent)
-    return _finish(cal)
+    component.add("attendee", attendee_property(attendee))
+    cal.add_component(component)
+    return finish(cal)
 
 
 def feed(
@@ -117,7 +117,7 @@ def feed(
     """
     if method not in ("PUBLISH", None):
         raise ValueError(f"a feed is published with METHOD:PUBLISH or none, not {method!r}")
-    cal = _calendar(method)
+    cal = new_calendar(method)
     # RFC 7986 calendar properties, plus the X-WR-* ones that Apple and Google read instead. No
     # calendar-level UID: vdirsyncer (and so khal) takes it for every event's UID and collapses
     # the feed into one event.
@@ -128,19 +128,19 @@ def feed(
     cal.add("refresh-interval", vDuration(interval), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(interval))
     for event in sorted(events, key=lambda e: (e.starts_at, e.uid)):
-        cal.add_component(_vevent(event, status=event.status))
-    return _finish(cal)
+        cal.add_component(vevent(event, status=event.status))
+    return finish(cal)
 
 
 def download(event: EventData) -> bytes:
     """One meeting as a file to open (METHOD:PUBLISH): one event and nothing that looks like a
     calendar to subscribe to (no name, no refresh interval), or some clients add a new calendar."""
-    cal = _calendar("PUBLISH")
-    cal.add_component(_vevent(event, status=event.status))
-    return _finish(cal)
+    cal = new_calendar("PUBLISH")
+    cal.add_component(vevent(event, status=event.status))
+    return finish(cal)
 
 
-def _calendar(method: str | None) -> Calendar:
+def new_calendar(method: str | None) -> Calendar:
     """A VCALENDAR with the fixed header and the Asia/Shanghai VTIMEZONE; no random calendar UID."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -163,7 +163,7 @@ def _vtimezone() -> Timezone:
     return vtimezone
 
 
-def _vevent(event: EventData, *, status: str) -> Event:
+def vevent(event: EventData, *, status: str) -> Event:
     """The VEVENT shared by invites and feeds (everything except ATTENDEE)."""
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
@@ -205,7 +205,7 @@ def _address(email: str, name: str) -> vCalAddress:
     return address
 
 
-def _attendee_address(attendee: Attendee) -> vCalAddress:
+def attendee_property(attendee: Attendee) -> vCalAddress:
     """ATTENDEE with CN, ROLE (列席 → NON-PARTICIPANT), PARTSTAT and RSVP."""
     if attendee.role not in ROLES or attendee.partstat not in PARTSTATS:
         raise ValueError(f"bad role or partstat: {attendee.role!r}, {attendee.partstat!r}")
@@ -216,7 +216,7 @@ def _attendee_address(attendee: Attendee) -> vCalAddress:
     return address
 
 
-def _finish(cal: Calendar) -> bytes:
+def finish(cal: Calendar) -> bytes:
     """Serialize, after making sure every TZID used has its VTIMEZONE."""
     missing = _missing_tzids(cal)
     if missing:

@@ -16,6 +16,7 @@ Error messages are Chinese message ids marked with ``N_``; the web layer transla
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -171,6 +172,35 @@ def _outcome_errors(rule: Rule) -> list[RuleError]:
     if rule.count is not None and len(dates) < rule.count:
         return [RuleError("count", N_("这么多次会议会超过 %(years)s 年，请减少次数。"), {"years": MAX_YEARS})]
     return []
+
+
+def pattern_dates(rule: Rule, first: date, last: date) -> list[date]:
+    """Every date the rule's pattern gives from ``first`` (a date of the pattern) to ``last``,
+    skipped ones included: what an RRULE from ``rrule_parts`` expands to over that span."""
+    return list(_candidates(dataclasses.replace(rule, first_date=first, skip=frozenset()), last))
+
+
+_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def rrule_parts(rule: Rule) -> dict:
+    """The rule as RFC 5545 RRULE parts (without its end, which the caller sets as UNTIL).
+
+    A ``day`` past the 28th falls on the month's last day in shorter months: BYMONTHDAY=d,-1
+    with BYSETPOS=1 is the earlier of "day d" and "the last day", which is exactly that.
+    """
+    parts: dict = {"FREQ": "WEEKLY" if rule.frequency == Frequency.WEEKLY else "MONTHLY"}
+    if rule.interval > 1:
+        parts["INTERVAL"] = rule.interval
+    if rule.frequency == Frequency.WEEKLY:
+        parts["BYDAY"] = _RRULE_DAYS[rule.weekday]
+    elif rule.frequency == Frequency.MONTHLY_BY_WEEKDAY:
+        parts["BYDAY"] = f"{rule.ordinal}{_RRULE_DAYS[rule.weekday]}"
+    elif rule.day <= 28:
+        parts["BYMONTHDAY"] = rule.day
+    else:
+        parts["BYMONTHDAY"], parts["BYSETPOS"] = [rule.day, -1], 1
+    return parts
 
 
 def _dates(rule: Rule, limit: int) -> list[date]:
