@@ -24,9 +24,10 @@ def series_of(rule: Rule, *, moved: dict[int, timedelta] | None = None, dropped:
         if n in dropped:
             continue
         shift = (moved or {}).get(n, timedelta())
-        event = sample_meeting(uid=f"meeting-{100 + n}@orglife.example.org",
-                               url=f"https://o.test/meetings/{100 + n}", starts_at=occurrence.starts_at + shift,
-                               ends_at=occurrence.ends_at + shift, summary=(retitled or {}).get(n, "主题党日"))
+        title = (retitled or {}).get(n, "主题党日")
+        event = sample_meeting(uid=f"meeting-{100 + n}@orglife.example.org", summary=title,
+                               url=f"https://o.test/meetings/{100 + n}",
+                               starts_at=occurrence.starts_at + shift, ends_at=occurrence.ends_at + shift)
         shown.append(ical_series.Occurrence(slot=occurrence.starts_at, event=event))
     return ical_series.SeriesData(uid=UID, sequence=3, rule=rule, occurrences=tuple(shown))
 
