@@ -61,9 +61,11 @@ def series_events(series: SeriesData) -> list[Event]:
                           ends_at=first.slot + length, updated_at=stamp)
     master = vevent(master_data, status=master_data.status)
     master.add("rrule", vRecur({**recurrence.rrule_parts(series.rule), "UNTIL": last.slot.astimezone(UTC)}))
-    excluded = _excluded(series.rule, shown)
+    excluded, added = _excluded(series.rule, shown), _added(series.rule, shown)
     if excluded:
         master.add("exdate", [slot.astimezone(SHANGHAI) for slot in excluded])
+    if added:
+        master.add("rdate", [slot.astimezone(SHANGHAI) for slot in added])
     events = [master]
     for occurrence in shown:
         if _differs(occurrence, master_data, length):
@@ -91,12 +93,25 @@ def invite(series: SeriesData, attendee: Attendee, method: Method = "REQUEST") -
 
 def _excluded(rule: recurrence.Rule, shown: list[Occurrence]) -> list[datetime]:
     """Slots the RRULE gives between the first and last shown ones that are not shown."""
-    first_day = shown[0].slot.astimezone(SHANGHAI).date()
-    last_day = shown[-1].slot.astimezone(SHANGHAI).date()
     kept = {o.slot.astimezone(SHANGHAI).date() for o in shown}
-    start = shown[0].slot.astimezone(SHANGHAI).timetz()
-    return [datetime.combine(day, start.replace(tzinfo=None), tzinfo=SHANGHAI)
-            for day in recurrence.pattern_dates(rule, first_day, last_day) if day not in kept]
+    return [_at(shown, day) for day in _pattern(rule, shown)
+            if day not in kept and not recurrence.rrule_skips(rule, day)]
+
+
+def _added(rule: recurrence.Rule, shown: list[Occurrence]) -> list[datetime]:
+    """Shown slots the RRULE cannot give (a 30th-of-the-month meeting in February): RDATEs."""
+    return [o.slot for o in shown if recurrence.rrule_skips(rule, o.slot.astimezone(SHANGHAI).date())]
+
+
+def _pattern(rule: recurrence.Rule, shown: list[Occurrence]) -> list:
+    first_day = shown[0].slot.astimezone(SHANGHAI).date()
+    return recurrence.pattern_dates(rule, first_day, shown[-1].slot.astimezone(SHANGHAI).date())
+
+
+def _at(shown: list[Occurrence], day) -> datetime:
+    """The slot time of day on ``day`` (every slot of a series starts at the same local time)."""
+    start = shown[0].slot.astimezone(SHANGHAI).timetz().replace(tzinfo=None)
+    return datetime.combine(day, start, tzinfo=SHANGHAI)
 
 
 def _differs(occurrence: Occurrence, master: EventData, length: timedelta) -> bool:

@@ -186,8 +186,10 @@ _RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 def rrule_parts(rule: Rule) -> dict:
     """The rule as RFC 5545 RRULE parts (without its end, which the caller sets as UNTIL).
 
-    A ``day`` past the 28th falls on the month's last day in shorter months: BYMONTHDAY=d,-1
-    with BYSETPOS=1 is the earlier of "day d" and "the last day", which is exactly that.
+    A ``day`` past the 28th falls on the month's last day in shorter months: the 31st is
+    BYMONTHDAY=-1; the 29th or 30th is BYMONTHDAY=d, which skips February, whose meeting the
+    caller adds as an RDATE (``rrule_skips``). BYSETPOS would say it in the rule, but ical.js
+    (Thunderbird) ignores BYSETPOS in a monthly rule.
     """
     parts: dict = {"FREQ": "WEEKLY" if rule.frequency == Frequency.WEEKLY else "MONTHLY"}
     if rule.interval > 1:
@@ -199,8 +201,13 @@ def rrule_parts(rule: Rule) -> dict:
     elif rule.day <= 28:
         parts["BYMONTHDAY"] = rule.day
     else:
-        parts["BYMONTHDAY"], parts["BYSETPOS"] = [rule.day, -1], 1
+        parts["BYMONTHDAY"] = -1 if rule.day == 31 else rule.day
     return parts
+
+
+def rrule_skips(rule: Rule, day: date) -> bool:
+    """A date of the pattern that ``rrule_parts`` does not give: the 29th/30th of a shorter month."""
+    return rule.frequency == Frequency.MONTHLY_BY_DAY and rule.day in (29, 30) and day.day != rule.day
 
 
 def _dates(rule: Rule, limit: int) -> list[date]:

@@ -4,22 +4,35 @@
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
 
+// A recurring event's occurrences as Thunderbird shows them: the master's expansion with each
+// override (RECURRENCE-ID) in place of its slot. At most 500, so a bad rule cannot run away.
+function occurrencesOf(master, overrides) {
+  overrides.forEach((override) => master.relateException(override));
+  const iterator = master.iterator();
+  const starts = [];
+  for (let next = iterator.next(); next && starts.length < 500; next = iterator.next()) {
+    starts.push(master.getOccurrenceDetails(next).startDate.toJSDate().toISOString());
+  }
+  return starts;
+}
+
 function eventsOf(calendar) {
   const zones = calendar.getAllSubcomponents("vtimezone").map((vtz) => new ICAL.Timezone(vtz));
   zones.forEach((zone) => ICAL.TimezoneService.register(zone));
   try {
-    return calendar.getAllSubcomponents("vevent").map((vevent) => {
-      const event = new ICAL.Event(vevent);
-      return {
-        uid: event.uid,
-        summary: event.summary,
-        status: vevent.getFirstPropertyValue("status"),
-        sequence: event.sequence,
-        zone: event.startDate.zone.tzid,
-        start: event.startDate.toJSDate().toISOString(),
-        end: event.endDate.toJSDate().toISOString(),
-      };
-    });
+    const events = calendar.getAllSubcomponents("vevent").map((vevent) => new ICAL.Event(vevent));
+    const overrides = events.filter((event) => event.isRecurrenceException());
+    return events.filter((event) => !event.isRecurrenceException()).map((event) => ({
+      uid: event.uid,
+      summary: event.summary,
+      status: event.component.getFirstPropertyValue("status"),
+      sequence: event.sequence,
+      zone: event.startDate.zone.tzid,
+      start: event.startDate.toJSDate().toISOString(),
+      end: event.endDate.toJSDate().toISOString(),
+      occurrences: event.isRecurring()
+        ? occurrencesOf(event, overrides.filter((o) => o.uid === event.uid)) : undefined,
+    }));
   } finally {
     zones.forEach((zone) => ICAL.TimezoneService.remove(zone.tzid));
   }

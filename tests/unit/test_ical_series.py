@@ -11,6 +11,7 @@ from icalendar import Calendar
 from meetings.domain import ical, ical_series, recurrence
 from meetings.domain.recurrence import LAST, Frequency, Rule
 from tests.ical_checks import problems, sample_meeting, sample_member
+from tests.ical_js import read_with_ical_js
 
 UID = "series-7@orglife.example.org"
 WIDE = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC))
@@ -67,6 +68,9 @@ RULES = {
     "the 15th": Rule(Frequency.MONTHLY_BY_DAY, date(2026, 12, 1), time(15, 0), 120, day=15, count=12),
     "the 31st": Rule(Frequency.MONTHLY_BY_DAY, date(2026, 12, 1), time(15, 0), 120, day=31, count=14),
     "the 30th": Rule(Frequency.MONTHLY_BY_DAY, date(2027, 1, 1), time(15, 0), 60, day=30, count=14),
+    "the 30th from february": Rule(Frequency.MONTHLY_BY_DAY, date(2027, 2, 1), time(15, 0), 60, day=30,
+                                   count=7),
+    "the 29th": Rule(Frequency.MONTHLY_BY_DAY, date(2027, 1, 1), time(15, 0), 60, day=29, count=26),
     "with skips": Rule(Frequency.WEEKLY, date(2026, 12, 2), time(15, 0), 120, weekday=2, count=6,
                        skip=frozenset({date(2026, 12, 30), date(2027, 1, 27)})),
     "until": Rule(Frequency.MONTHLY_BY_WEEKDAY, date(2026, 12, 1), time(8, 0), 60, weekday=0, ordinal=2,
@@ -156,3 +160,19 @@ def test_random_series_expand_to_the_database_dates(seed):
     assert problems(data, method="PUBLISH") == []
     assert by_recurring_ical_events(data) == expected(series), recurrence.rrule_parts(rule)
     assert by_vobject(data) == expected(series), recurrence.rrule_parts(rule)
+
+
+def test_thunderbirds_parser_expands_series_to_the_database_dates(tmp_path):
+    """ical.js (Mozilla's, in Thunderbird) over each rule, plain and with moves and cancels."""
+    cases = {}
+    for name, rule in RULES.items():
+        count = len(recurrence.occurrences(rule))
+        cases[f"{name}-plain"] = series_of(rule)
+        changes = {"moved": {1: timedelta(days=1, hours=2)}, "dropped": {2, count - 2}}
+        cases[f"{name}-changed"] = series_of(rule, **changes)
+    files = {key.replace(" ", "_"): published(series) for key, series in cases.items()}
+    read = read_with_ical_js(files, tmp_path)
+    for key, series in cases.items():
+        (master,) = read[key.replace(" ", "_")]["events"]
+        starts = sorted(datetime.fromisoformat(s.replace("Z", "+00:00")) for s in master["occurrences"])
+        assert starts == expected(series), key
