@@ -1,7 +1,8 @@
 """Recurring meetings (例会): a rule expanded into separate occurrences; pure, no Flask, no database.
 
-Each occurrence later becomes its own meeting row with its own UID, so no RRULE ever leaves the
-application (CALENDAR.md "Recurrence"). Decisions:
+Each occurrence becomes its own meeting row. On the wire a series is to be one recurring event
+(``ical_series``, from ``rrule_parts`` and ``pattern_dates``); until mail and feeds use it, each
+meeting still goes out with its own UID (CALENDAR.md "Recurrence"). Decisions:
 
 - The series starts with the first matching date on or after ``first_date``; ``interval`` counts
   weeks (or months) from that first meeting.
