@@ -61,8 +61,20 @@ def main() -> None:
     print(f"cases: {len(rows)} (the 15 slowest above)")
     print("goal: worst/typical ≤ 10.00, growth ≤ 6.00")
     print(f"worst/typical ratio: {rows[0][0]:.2f} ({rows[0][3]})")
-    _, growth, _, name = max((r for r in rows if r[2] > 0.005), key=lambda r: r[1])
-    print(f"worst growth: {growth:.2f} ({name}; cases above 5 ms)")
+    costly = sorted((r for r in rows if r[2] > 0.005), key=lambda r: r[1], reverse=True)
+    first_pass = costly[0][1]
+    # A render's time depends on what the allocator was left with by the case before; a truly
+    # superlinear case stays so when measured again on its own, noise does not.
+    built = cases()
+    again = [(min(_growth(built[name]) for _ in range(3)), name) for _, _, _, name in costly[:5]]
+    growth, name = max(again)
+    print(f"worst growth: {growth:.2f} ({name}; cases above 5 ms, the 5 steepest measured again; "
+          f"first pass {first_pass:.2f})")
+
+
+def _growth(build) -> float:
+    longest, short = best_pair(build(MAX_SOURCE), build(SHORT))
+    return longest / max(short, 1e-6)
 
 
 if __name__ == "__main__":
