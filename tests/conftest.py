@@ -1,6 +1,5 @@
 """Fixtures: app on SQLite (or TEST_DATABASE_URL), clean tables per test, a signed-in client."""
 import os
-from datetime import datetime
 
 import pytest
 from flask.testing import FlaskClient
@@ -10,14 +9,9 @@ from meetings import create_app
 from meetings.extensions import db, limiter
 from tests import worker_databases
 from tests.builders import PASSWORD, RELAXED_LIMITS, empty_tables, make_world
+from tests.fixed_time import TEST_NOW
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
-# The instant every test runs at, whatever the wall clock says: a Wednesday morning in
-# Beijing. CI also runs the suite pinned at instants that straddle Beijing midnight and a
-# year end (ORGLIFE_TEST_NOW, with the process itself under faketime at the same instant).
-TEST_NOW = datetime.fromisoformat(os.environ.get("ORGLIFE_TEST_NOW") or "2026-11-25T10:00:00+08:00")
-if TEST_NOW.tzinfo is None:
-    raise ValueError("ORGLIFE_TEST_NOW needs an offset, e.g. 2026-12-31T17:30:00+00:00")
 
 
 def pytest_configure(config):

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from meetings.domain.terms import ActionStatus
 from meetings.extensions import db
-from meetings.models import ActionItem, MeetingType, Organization, Person, utcnow
+from meetings.models import ActionItem, MeetingType, Organization, Person
 from meetings.services import meeting_types, scheduling
 from tests.e2e.test_meeting_flow import BEIJING, assert_fits_a_phone, on_phone
+from tests.fixed_time import TEST_NOW
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +26,7 @@ def held_meeting(app, seed) -> int:
         meeting_types.install_defaults()
         branch = db.session.get(Organization, seed["orgs"]["a1"])
         secretary = db.session.get(Person, seed["people"]["secretary"]["id"])
-        now = utcnow()
+        now = TEST_NOW
         starts = now - timedelta(days=7)
         fields = scheduling.MeetingFields(
             title="九月主题党日", starts_at=starts, ends_at=starts + timedelta(hours=2),
@@ -44,7 +45,7 @@ def test_secretary_raises_and_the_owner_closes_on_a_phone(app, pages, site, held
     secretary.goto(f"/meetings/{held_meeting}")
     secretary.locator("#action-text").fill(TEXT)
     secretary.locator("#action-owner_id").select_option(str(site.person("member")["id"]))
-    due = (utcnow().astimezone(BEIJING).date() + timedelta(days=14)).isoformat()
+    due = (TEST_NOW.astimezone(BEIJING).date() + timedelta(days=14)).isoformat()
     secretary.locator("#action-due_on").fill(due)
     secretary.get_by_role("button", name="添加整改事项").click()
     secretary.wait_for_load_state()

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from meetings.extensions import db
-from meetings.models import utcnow
 from meetings.services import meeting_types
 from tests.builders import PASSWORD
+from tests.fixed_time import TEST_NOW
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def test_secretary_makes_a_token_schedules_through_the_api_and_revokes_it(site, 
     api = page.context.request
     headers = {"Authorization": f"Bearer {token}"}
     people = api.get(f"/api/v1/people?org={site.org('a1')}", headers=headers).json()["items"]
-    in_five_days = utcnow().astimezone(BEIJING) + timedelta(days=5)
+    in_five_days = TEST_NOW.astimezone(BEIJING) + timedelta(days=5)
     start = in_five_days.replace(hour=14, minute=30, second=0, microsecond=0)
     created = api.post("/api/v1/meetings", headers=headers, data={
         "organization_id": site.org("a1"), "title": TITLE, "types": ["theme_day"],

@@ -8,11 +8,11 @@ import pytest
 
 from meetings.commands.receive_mail import start_listener
 from meetings.extensions import db
-from meetings.models import utcnow
 from meetings.services import meeting_types
 from meetings.services.mail import delivery, transports
 from tests import calendar_replies as clients
 from tests.e2e.test_meeting_flow import beijing_today, on_phone
+from tests.fixed_time import TEST_NOW
 from tests.smtp_server import SmtpServer, free_port
 
 pytestmark = pytest.mark.e2e
@@ -63,7 +63,7 @@ def test_accept_in_outlook_shows_as_attending(site, pages, expect, live_server, 
     secretary = pages.new("desktop")
     meeting_url = schedule(site, secretary)
     with live_server.app.app_context():
-        report = delivery.deliver_due(utcnow(), transport=transports.SmtpTransport(relay.url))
+        report = delivery.deliver_due(TEST_NOW, transport=transports.SmtpTransport(relay.url))
         db.session.remove()
     assert report.handled == 3
     member_mail = next(e.content for e in relay.handler.envelopes if e.rcpt_tos == ["member@example.org"])

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from meetings.domain.terms import Rsvp
 from meetings.extensions import db
-from meetings.models import Invitation, Meeting, OutboxMessage, utcnow
+from meetings.models import Invitation, Meeting, OutboxMessage
 from meetings.services import meeting_types
+from tests.fixed_time import TEST_NOW
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +43,7 @@ def types(app, seed):
 
 
 def beijing_today() -> date:
-    return utcnow().astimezone(BEIJING).date()
+    return TEST_NOW.astimezone(BEIJING).date()
 
 
 def assert_fits_a_phone(page, what: str) -> None:

@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from meetings.domain import minutes as minutes_rules
 from meetings.domain.terms import Attendance, CheckInMethod, MeetingStatus, MinutesState
 from meetings.extensions import db
-from meetings.models import Invitation, Meeting, Minutes, Organization, Person, utcnow
+from meetings.models import Invitation, Meeting, Minutes, Organization, Person
 from meetings.services import minutes as minutes_service
 from tests.builders import World
 from tests.e2e.test_meeting_flow import BEIJING, assert_fits_a_phone, on_phone
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import make_meeting, make_started_meeting
 
 pytestmark = pytest.mark.e2e
@@ -164,7 +165,7 @@ def encodes(svg: str, text: str) -> bool:
 
 
 def test_member_checks_in_on_a_phone(site, pages, expect, app):
-    now = utcnow()
+    now = TEST_NOW
     meeting = build(app, site.seed, make_meeting, now=now - timedelta(days=1),
                     starts_at=now + timedelta(minutes=10))
     mine = meeting["invitations"][site.person("member")["id"]]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
-from meetings.models import CommitteeSeat, RoleAssignment, utcnow
+from meetings.models import CommitteeSeat, RoleAssignment
 from meetings.services import (
     actions,
     api_tokens,
@@ -29,6 +29,7 @@ from meetings.services import (
 from tests import file_samples
 from tests.builders import PASSWORD, add_outside_admin, make_person, make_sign_in, roster_xlsx
 from tests.campaign_builders import make_campaign
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import held_meeting_with_final_minutes, make_meeting, type_id
 from tests.web.access_table import MATRIX, OK, ROLES, To, expected
 
@@ -87,7 +88,7 @@ def matrix_world(world, app, tmp_path, monkeypatch):
     world.people["other_member"] = make_person(world.a2, "孙党员", login="other_member",
                                                email="other_member@example.org")
     roster.request_transfer(world["admin"], world["member"], world.a2, None)
-    now = utcnow()
+    now = TEST_NOW
     world.meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=3), title=UPCOMING_TITLE)
     leave = next(i for i in world.meeting.invitations if i.person_id == world["member"].id)
     responses.request_leave(world["member"], leave, "出差", now)

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import ActionStatus, MeetingStatus
 from meetings.extensions import db
-from meetings.models import ActionItem, AuditEvent, Meeting, utcnow
+from meetings.models import ActionItem, AuditEvent, Meeting
 from meetings.services import actions
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import make_meeting
 
 MISSING = 999_999
@@ -19,7 +20,7 @@ MISSING = 999_999
 
 @pytest.fixture
 def now():
-    return utcnow()
+    return TEST_NOW
 
 
 @pytest.fixture

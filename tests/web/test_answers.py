@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from meetings.domain.terms import Rsvp
 from meetings.extensions import db
 from meetings.models import AuditEvent, OutboxMessage
-from meetings.models.base import utcnow
 from meetings.services import links, responses, scheduling
 from meetings.services.responses import ResponseError
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import NOW, make_meeting
 
 DURING = NOW + timedelta(days=1)  # after the invite went out, before the meeting
@@ -214,7 +214,7 @@ def test_no_nudge_after_the_meeting_ended(world, meeting):
 
 
 # --- signed RSVP links ---------------------------------------------------------------------
-# A link is stamped with the site's clock (pinned in tests), so these read it back at ``utcnow()``.
+# A link is stamped with the site's clock (pinned in tests), so these read it back at ``TEST_NOW``.
 
 def token_of(url: str) -> str:
     prefix = links.absolute("/rsvp/")
@@ -225,7 +225,7 @@ def token_of(url: str) -> str:
 def test_a_link_reads_back_as_its_claim(ctx):
     for action in links.RSVP_ACTIONS:
         token = token_of(links.rsvp_url(17, 5, action))
-        claim = links.read_rsvp_token(token, utcnow())
+        claim = links.read_rsvp_token(token, TEST_NOW)
         assert claim == links.RsvpClaim(invitation_id=17, person_id=5, action=action)
 
 
@@ -247,29 +247,29 @@ def test_a_tampered_link_is_refused(ctx):
     token = token_of(links.rsvp_url(17, 5, "attend"))
     for variant in tampered(token):
         assert variant != token
-        assert links.read_rsvp_token(variant, utcnow()) is None, variant
+        assert links.read_rsvp_token(variant, TEST_NOW) is None, variant
 
 
 def test_an_attend_link_cannot_be_turned_into_a_leave_link(ctx):
     attend, leave = (token_of(links.rsvp_url(17, 5, a)) for a in ("attend", "leave"))
     payload_attend, payload_leave = attend.split(".")[0], leave.split(".")[0]
     swapped = payload_leave + attend[len(payload_attend):]
-    assert links.read_rsvp_token(swapped, utcnow()) is None
+    assert links.read_rsvp_token(swapped, TEST_NOW) is None
 
 
 def test_a_link_signed_with_another_secret_key_is_refused(ctx, monkeypatch):
     token = token_of(links.rsvp_url(17, 5, "attend"))
     monkeypatch.setitem(ctx.config, "SECRET_KEY", "another-secret")
-    assert links.read_rsvp_token(token, utcnow()) is None
+    assert links.read_rsvp_token(token, TEST_NOW) is None
     foreign = token_of(links.rsvp_url(17, 5, "attend"))
     monkeypatch.undo()
-    assert links.read_rsvp_token(foreign, utcnow()) is None
-    assert links.read_rsvp_token(token, utcnow()) is not None
+    assert links.read_rsvp_token(foreign, TEST_NOW) is None
+    assert links.read_rsvp_token(token, TEST_NOW) is not None
 
 
 def test_an_expired_link_is_refused(ctx):
     token = token_of(links.rsvp_url(17, 5, "attend"))
-    now = utcnow()
+    now = TEST_NOW
     assert links.read_rsvp_token(token, now + timedelta(seconds=links.RSVP_MAX_AGE - 60)) is not None
     assert links.read_rsvp_token(token, now + timedelta(seconds=links.RSVP_MAX_AGE + 60)) is None
     assert links.read_rsvp_token(token, now + timedelta(days=3650)) is None
@@ -277,10 +277,10 @@ def test_an_expired_link_is_refused(ctx):
 
 @pytest.mark.parametrize("token", ["", "garbage", "a.b.c", "....", "不是令牌", "%00", "x" * 2000])
 def test_garbage_is_refused(ctx, token):
-    assert links.read_rsvp_token(token, utcnow()) is None
+    assert links.read_rsvp_token(token, TEST_NOW) is None
 
 
 def test_a_well_signed_but_malformed_claim_is_refused(ctx):
     serializer = links._serializer()
     for data in ([17, 5, "approve"], [17, "5", "attend"], [True, 5, "attend"], [17, 5], {"id": 17}, "x"):
-        assert links.read_rsvp_token(serializer.dumps(data), utcnow()) is None, data
+        assert links.read_rsvp_token(serializer.dumps(data), TEST_NOW) is None, data

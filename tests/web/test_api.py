@@ -13,12 +13,13 @@ from meetings.api.openapi import document
 from meetings.domain.periods import parse
 from meetings.domain.terms import InvitationRole, MeetingStatus, MinutesState
 from meetings.extensions import db
-from meetings.models import Invitation, Meeting, Organization, utcnow
+from meetings.models import Invitation, Meeting, Organization
 from meetings.policy import Action, can
 from meetings.services import compliance, minutes
 from tests.api_client import assert_matches, bearer, get_json, walk
 from tests.builders import add_outside_admin
 from tests.compliance_builders import add_meeting, install_rules, random_meetings
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import held_meeting_with_final_minutes, make_started_meeting
 from tests.sql_counter import recorded_statements
 
@@ -37,7 +38,7 @@ def api_world(world):
     theme, group = types["theme_day"], types["group_meeting"]
     world.held = held_meeting_with_final_minutes(world)
     world.drafted = make_started_meeting(world, started=timedelta(hours=3))
-    minutes.save_draft(world["recorder"], world.drafted, "草稿", 0, utcnow())
+    minutes.save_draft(world["recorder"], world.drafted, "草稿", 0, TEST_NOW)
     world.group_meeting = add_meeting(world.g1, [group], MAY - timedelta(days=3), minutes=None)
     world.may = [add_meeting(world.a1, [theme], MAY + timedelta(hours=i), status=status)
                  for i, status in enumerate([MeetingStatus.HELD, MeetingStatus.SCHEDULED,

@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import MeetingStatus, Rsvp
 from meetings.extensions import db
-from meetings.models import AuditEvent, Invitation, Meeting, OutboxMessage, utcnow
+from meetings.models import AuditEvent, Invitation, Meeting, OutboxMessage
 from meetings.services import scheduling
 from tests.api_client import assert_matches, at_once, bearer, get_json, problem_fields, send
 from tests.attachment_client import upcoming_meeting
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import branch_member_ids, held_meeting_with_final_minutes, type_id
 
 API = "/api/v1"
@@ -29,7 +30,7 @@ def writer(world, login: str = "secretary") -> dict:
 
 def plan(world, **change) -> dict:
     """A valid body for a 主题党日 of a1 next week, 14:30–16:30 Beijing time."""
-    day = local_date(utcnow() + timedelta(days=7)).isoformat()
+    day = local_date(TEST_NOW + timedelta(days=7)).isoformat()
     return {"organization_id": world.a1.id, "title": "学习二十届四中全会精神", "types": ["theme_day"],
             "starts_at": f"{day}T14:30:00+08:00", "ends_at": f"{day}T16:30:00+08:00",
             "invitee_ids": branch_member_ids(world.a1), "place": "三楼会议室", "agenda": "1. 学习\n2. 讨论",

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from meetings.api import auth as api_auth
 from meetings.api.problems import ApiProblem
 from meetings.extensions import db
-from meetings.models import ApiToken, AuditEvent, utcnow
+from meetings.models import ApiToken, AuditEvent
 from meetings.services import api_tokens
 from tests.api_client import bearer, get_json
 from tests.builders import PASSWORD
+from tests.fixed_time import TEST_NOW
 
 TOKEN = re.compile(r"olt_[A-Za-z0-9_-]{43}")
 MEETINGS = "/api/v1/meetings"
@@ -27,7 +28,7 @@ def _only_token() -> ApiToken:
 
 def test_a_token_is_random_prefixed_and_only_its_sha256_is_stored(world):
     token, plaintext = api_tokens.issue(world["member"], world["member"], "脚本", read_only=True,
-                                        expires_at=None, now=utcnow())
+                                        expires_at=None, now=TEST_NOW)
     db.session.commit()
     assert TOKEN.fullmatch(plaintext)
     assert token.token_hash == hashlib.sha256(plaintext.encode()).hexdigest()
@@ -40,23 +41,23 @@ def test_a_token_is_random_prefixed_and_only_its_sha256_is_stored(world):
 def test_tokens_are_personal(world):
     with pytest.raises(PermissionError):
         api_tokens.issue(world["admin"], world["member"], "代办", read_only=True, expires_at=None,
-                         now=utcnow())
+                         now=TEST_NOW)
     token, _ = api_tokens.issue(world["member"], world["member"], "脚本", read_only=True,
-                                expires_at=None, now=utcnow())
+                                expires_at=None, now=TEST_NOW)
     with pytest.raises(PermissionError):
-        api_tokens.revoke(world["admin"], token, utcnow())
+        api_tokens.revoke(world["admin"], token, TEST_NOW)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "名" * 81])
 def test_a_token_needs_a_short_name(world, name):
     with pytest.raises(api_tokens.TokenError):
         api_tokens.issue(world["member"], world["member"], name, read_only=True, expires_at=None,
-                         now=utcnow())
+                         now=TEST_NOW)
 
 
 def test_last_use_is_written_at_most_once_a_minute(world):
-    token, _ = api_tokens.issue(None, world["member"], "脚本", read_only=True, expires_at=None, now=utcnow())
-    now = utcnow()
+    token, _ = api_tokens.issue(None, world["member"], "脚本", read_only=True, expires_at=None, now=TEST_NOW)
+    now = TEST_NOW
     assert api_tokens.touch(token, now) is True
     assert api_tokens.touch(token, now + timedelta(seconds=59)) is False
     assert api_tokens.touch(token, now + timedelta(seconds=61)) is True
@@ -95,16 +96,16 @@ def test_a_garbage_token_is_401(client, world, garbage):
 def test_a_revoked_token_stops_working_at_once(client, world):
     headers = bearer(world["member"])
     get_json(client, MEETINGS, headers)
-    assert api_tokens.revoke(world["member"], _only_token(), utcnow()) is True
+    assert api_tokens.revoke(world["member"], _only_token(), TEST_NOW) is True
     db.session.commit()
     _assert_401(client.get(MEETINGS, headers=headers), invalid_token=True)
-    assert api_tokens.revoke(world["member"], _only_token(), utcnow()) is False
+    assert api_tokens.revoke(world["member"], _only_token(), TEST_NOW) is False
 
 
 def test_an_expired_token_is_401(client, world):
-    headers = bearer(world["member"], expires_at=utcnow() + timedelta(days=1))
+    headers = bearer(world["member"], expires_at=TEST_NOW + timedelta(days=1))
     get_json(client, MEETINGS, headers)
-    _only_token().expires_at = utcnow() - timedelta(seconds=1)
+    _only_token().expires_at = TEST_NOW - timedelta(seconds=1)
     db.session.commit()
     _assert_401(client.get(MEETINGS, headers=headers), invalid_token=True)
 
@@ -131,7 +132,7 @@ def test_with_a_session_and_a_token_the_token_decides(client, auth, world):
 
 def test_a_read_only_token_may_not_write(app, world):
     token, plaintext = api_tokens.issue(None, world["member"], "只读", read_only=True, expires_at=None,
-                                        now=utcnow())
+                                        now=TEST_NOW)
     db.session.commit()
     headers = {"Authorization": f"Bearer {plaintext}"}
     with app.test_request_context(MEETINGS, method="POST", headers=headers):
@@ -164,7 +165,7 @@ def test_the_page_creates_a_token_shown_exactly_once(client, auth, world):
     assert len(set(shown)) == 1
     token = _only_token()
     assert token.name == "季度通报脚本" and token.read_only and token.person_id == world["member"].id
-    assert timedelta(days=29) < token.expires_at - utcnow() <= timedelta(days=30)
+    assert timedelta(days=29) < token.expires_at - TEST_NOW <= timedelta(days=30)
     again = client.get("/account/tokens").get_data(as_text=True)
     assert "季度通报脚本" in again and shown[0] not in again
     get_json(client, "/api/v1/organizations", {"Authorization": f"Bearer {shown[0]}"})

@@ -7,11 +7,11 @@ import pytest
 
 from meetings.domain.scheduling import local_date
 from meetings.extensions import db
-from meetings.models import utcnow
 from meetings.services import responses
 from tests.api_client import bearer
 from tests.attachment_client import upcoming_meeting
 from tests.builders import add_outside_admin
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import branch_member_ids, make_started_meeting, type_id
 
 ROLES = ["admin", "outside_admin", "liaison", "secretary", "recorder", "member", "other_secretary",
@@ -50,7 +50,7 @@ def write_world(world):
     add_outside_admin(world)
     world.planned = upcoming_meeting(world)
     world.leave = next(i for i in world.planned.invitations if i.person_id == world["member"].id)
-    responses.request_leave(world["member"], world.leave, "出差", utcnow())
+    responses.request_leave(world["member"], world.leave, "出差", TEST_NOW)
     world.started = make_started_meeting(world)
     db.session.commit()
     return world
@@ -58,7 +58,7 @@ def write_world(world):
 
 def _body(world, body):
     if body == "plan":
-        day = local_date(utcnow() + timedelta(days=7)).isoformat()
+        day = local_date(TEST_NOW + timedelta(days=7)).isoformat()
         return {"organization_id": world.a1.id, "title": "主题党日", "types": ["theme_day"],
                 "starts_at": f"{day}T14:30:00+08:00", "ends_at": f"{day}T16:00:00+08:00",
                 "invitee_ids": branch_member_ids(world.a1)}

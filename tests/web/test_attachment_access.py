@@ -7,7 +7,7 @@ import pytest
 
 from meetings.domain.terms import MinutesState
 from meetings.extensions import db
-from meetings.models import Minutes, utcnow
+from meetings.models import Minutes
 from meetings.services import attachments as attachments_service
 from tests import file_samples as f
 from tests.attachment_client import (
@@ -20,6 +20,7 @@ from tests.attachment_client import (
     stored,
     upcoming_meeting,
 )
+from tests.fixed_time import TEST_NOW
 
 
 @pytest.mark.parametrize("role", ["member", "liaison", "admin", "recorder"])
@@ -101,7 +102,7 @@ def test_delete_keeps_bytes_another_attachment_still_uses(client, auth, world, m
 
 def test_after_minutes_are_final_attachments_stay_but_more_may_be_added(client, auth, meeting, upload_folder):
     row = add(client, auth, meeting)
-    db.session.add(Minutes(meeting_id=meeting.id, state=MinutesState.FINAL, finalized_at=utcnow()))
+    db.session.add(Minutes(meeting_id=meeting.id, state=MinutesState.FINAL, finalized_at=TEST_NOW))
     db.session.commit()
     auth.login("secretary")
     assert client.post(f"/attachments/{row.id}/delete").status_code == 302

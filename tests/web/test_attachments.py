@@ -5,7 +5,6 @@ import hashlib
 import pytest
 
 from meetings.extensions import db
-from meetings.models import utcnow
 from meetings.services import scheduling
 from tests import file_samples as f
 from tests.attachment_client import (
@@ -19,6 +18,7 @@ from tests.attachment_client import (
     stored,
     upcoming_meeting,
 )
+from tests.fixed_time import TEST_NOW
 
 
 def test_secretary_uploads_a_sign_in_sheet_stored_by_its_hash(client, auth, meeting, upload_folder):
@@ -135,7 +135,7 @@ def test_an_unknown_kind_is_refused_naming_the_field(client, auth, meeting, uplo
 
 
 def test_a_cancelled_meeting_takes_no_attachments(client, auth, world, meeting):
-    scheduling.cancel_meeting(world["secretary"], meeting, "临时出差", utcnow())
+    scheduling.cancel_meeting(world["secretary"], meeting, "临时出差", TEST_NOW)
     db.session.commit()
     auth.login("secretary")
     post_file(client, meeting.id, f.jpeg(), "照片.jpg")

@@ -6,10 +6,11 @@ import sqlalchemy as sa
 
 from meetings.domain.terms import Attendance, CheckInMethod, MeetingStatus, MinutesState
 from meetings.extensions import db
-from meetings.models import AuditEvent, Invitation, Meeting, Minutes, utcnow
+from meetings.models import AuditEvent, Invitation, Meeting, Minutes
 from meetings.services import attendance, responses, scheduling
 from meetings.services.attendance import AttendanceError, Mark
 from tests.builders import make_person
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import NOW, branch_member_ids, make_fields, make_meeting
 
 START = NOW + timedelta(days=3)
@@ -201,7 +202,7 @@ def test_a_bad_mark_gets_a_message_and_nothing_is_written(world, client, auth, s
 
 
 def test_the_member_checks_in_from_the_qr_link(world, client, auth):
-    soon = make_meeting(world, now=utcnow(), starts_at=utcnow() + timedelta(minutes=10))
+    soon = make_meeting(world, now=TEST_NOW, starts_at=TEST_NOW + timedelta(minutes=10))
     db.session.commit()
     auth.logout()
     auth.login("secretary")
@@ -220,7 +221,7 @@ def test_the_member_checks_in_from_the_qr_link(world, client, auth):
 
 
 def test_a_forged_code_on_the_page_is_shown_next_to_the_field(world, client, auth):
-    soon = make_meeting(world, now=utcnow(), starts_at=utcnow() + timedelta(minutes=10))
+    soon = make_meeting(world, now=TEST_NOW, starts_at=TEST_NOW + timedelta(minutes=10))
     db.session.commit()
     auth.logout()
     auth.login("member")
@@ -247,7 +248,7 @@ def test_days_ahead_a_right_code_and_a_wrong_one_get_the_same_answer(world, meet
 
 
 def test_ten_wrong_codes_then_even_the_right_one_waits(world, client, auth):
-    soon = make_meeting(world, now=utcnow(), starts_at=utcnow() + timedelta(minutes=10))
+    soon = make_meeting(world, now=TEST_NOW, starts_at=TEST_NOW + timedelta(minutes=10))
     db.session.commit()
     auth.logout()
     auth.login("member")

@@ -17,12 +17,13 @@ from meetings import create_app
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import AttachmentKind
 from meetings.extensions import db
-from meetings.models import CommitteeSeat, RoleAssignment, utcnow
+from meetings.models import CommitteeSeat, RoleAssignment
 from meetings.services import actions, api_tokens, attachments, requirements, responses, roster
 from tests import file_samples
 from tests.builders import make_person, make_sign_in
 from tests.builders import roster_xlsx as xlsx
 from tests.campaign_builders import make_campaign
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import make_meeting, type_id
 
 RAW_SCRIPT = "<script>alert(1)</script>"
@@ -194,7 +195,7 @@ def hostile_world(world):
     meeting of a1 where ``member`` has asked for leave, and an action item of it owned by ``member``,
     a photo attached to it, and a campaign over the whole tree."""
     roster.request_transfer(world["admin"], world["member"], world.a2, None)
-    now = utcnow()
+    now = TEST_NOW
     world.meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=3))
     leave = next(i for i in world.meeting.invitations if i.person_id == world["member"].id)
     responses.request_leave(world["member"], leave, "出差", now)

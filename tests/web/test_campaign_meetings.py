@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from meetings.domain.campaigns import CampaignStatus
 from meetings.domain.scheduling import local_date
 from meetings.extensions import db
-from meetings.models import Campaign, Meeting, MeetingType, utcnow
+from meetings.models import Campaign, Meeting, MeetingType
 from meetings.services import campaigns_query, scheduling
 from meetings.services.demo import seed_demo
 from tests.campaign_builders import make_campaign
 from tests.compliance_builders import add_meeting
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import NOW, make_fields, type_id
 
 
@@ -47,7 +48,7 @@ def test_an_unknown_or_foreign_campaign_in_the_address_is_ignored(client, auth, 
 
 
 def schedule_data(world, campaign_id) -> dict:
-    day = local_date(utcnow()) + timedelta(days=5)
+    day = local_date(TEST_NOW) + timedelta(days=5)
     return {"type_ids": [str(type_id("special_org_life_meeting"))], "title": "专题组织生活会",
             "date": day.isoformat(), "start_time": "14:30", "end_time": "17:30",
             "invitees": [str(world["secretary"].id), str(world["member"].id)],
@@ -89,17 +90,17 @@ def test_the_service_refuses_a_campaign_not_covering_the_branch(world):
 
 
 def test_the_form_offers_open_campaigns_covering_the_branch(world):
-    today = local_date(utcnow())
+    today = local_date(TEST_NOW)
     open_a = make_campaign(world, title="甲", scope_id=world.pc_a.id, deadline=today + timedelta(days=3))
     open_root = make_campaign(world, title="乙", deadline=today + timedelta(days=9))
     make_campaign(world, title="已截止", window_start=today - timedelta(days=40),
                   deadline=today - timedelta(days=1))
     make_campaign(world, title="他单位", scope_id=world.pc_b.id)
-    assert campaigns_query.open_for_meeting_form(world.a1, utcnow()) == [open_a, open_root]
+    assert campaigns_query.open_for_meeting_form(world.a1, TEST_NOW) == [open_a, open_root]
 
 
 def test_the_to_do_lists_unfinished_campaigns_until_60_days_past_the_deadline(world):
-    today, now = local_date(utcnow()), utcnow()
+    today, now = local_date(TEST_NOW), TEST_NOW
     kind = db.session.get(MeetingType, type_id("special_org_life_meeting"))
     upcoming = make_campaign(world, title="下月", window_start=today + timedelta(days=5),
                              deadline=today + timedelta(days=40))
@@ -121,7 +122,7 @@ def test_the_demo_campaign_shows_reported_late_and_overdue_branches(ctx):
     campaign = db.session.scalar(sa.select(Campaign))
     assert "双胜利" in campaign.title and campaign.report_days == 15
     assert (campaign.window_start.month, campaign.window_start.day, campaign.deadline.day) == (6, 1, 31)
-    statuses = {s.status for s in campaigns_query.branch_statuses(campaign, utcnow())}
+    statuses = {s.status for s in campaigns_query.branch_statuses(campaign, TEST_NOW)}
     assert {CampaignStatus.REPORTED, CampaignStatus.LATE, CampaignStatus.OVERDUE} <= statuses
     count = db.session.scalar(sa.select(sa.func.count(Meeting.id)))
     assert seed_demo().meetings == 0

@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import OrgKind, Role
 from meetings.extensions import db
-from meetings.models import AuditEvent, Campaign, MeetingType, utcnow
+from meetings.models import AuditEvent, Campaign, MeetingType
 from meetings.services import roster
 from tests.builders import make_org, make_person
 from tests.campaign_builders import campaign_fields, make_campaign
 from tests.compliance_builders import add_meeting
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import type_id
 from tests.sql_counter import statements_of
 
@@ -110,7 +111,7 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_written(client, a
     retired.is_active = False
     db.session.get(MeetingType, type_id("theme_day")).is_active = False
     db.session.commit()
-    today = local_date(utcnow())
+    today = local_date(TEST_NOW)
     value = {"earlier": (today - timedelta(days=11)).isoformat(), "party group": str(world.g1.id),
              "other unit": str(world.pc_b.id), "deactivated": str(retired.id),
              "inactive": str(type_id("theme_day"))}.get(value, value)
@@ -204,7 +205,7 @@ def test_members_without_oversight_are_refused(client, auth, world, login):
 
 def test_the_status_filter_keeps_the_rows_of_that_status(client, auth, world):
     campaign = make_campaign(world)
-    started = utcnow() - timedelta(days=2)
+    started = TEST_NOW - timedelta(days=2)
     add_meeting(world.a1, [db.session.get(MeetingType, campaign.meeting_type_id)], started,
                 campaign_id=campaign.id, finalized_at=started + timedelta(days=1))
     db.session.commit()
@@ -224,7 +225,7 @@ def unit_with_branches(world, name: str, count: int, campaign_type):
     campaign = make_campaign(world, scope_id=unit.id)
     for n in range(count):
         branch = make_org(f"{name}第{n + 1}党支部", OrgKind.BRANCH, unit)
-        started = utcnow() - timedelta(days=n + 1)
+        started = TEST_NOW - timedelta(days=n + 1)
         add_meeting(branch, [campaign_type], started, campaign_id=campaign.id,
                     finalized_at=started + timedelta(days=n))
     db.session.commit()

@@ -12,10 +12,10 @@ import pytest
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import CommitteeTitle, OrgKind
 from meetings.extensions import db
-from meetings.models import utcnow
 from meetings.services import requirements, roster
 from tests.builders import make_org, make_person
 from tests.compliance_builders import add_meeting, install_rules, random_meetings
+from tests.fixed_time import TEST_NOW
 from tests.sql_counter import statements_of
 
 AS_OF = "2026-11-20"
@@ -70,14 +70,14 @@ def test_schedule_it_invites_the_group_and_keeps_the_date_in_the_period(client, 
     second = make_person(judged.a1, "第二组党员", group=judged.g2)  # not the first group
     db.session.commit()
     auth.login("secretary")
-    by = local_date(utcnow()) + timedelta(days=3)
+    by = local_date(TEST_NOW) + timedelta(days=3)
     html = page(client, f"/branches/{judged.a1.id}/meetings/new?type=group_meeting&group={judged.g2.id}"
                         f"&by={by.isoformat()}")
     fields = Inputs(html)
     assert fields.values["date"] == [by.isoformat()]
     assert fields.checked["invitees"] == [str(second.id)]
     html = page(client, f"/branches/{judged.a1.id}/meetings/new?type=group_meeting&by=garbage")
-    assert Inputs(html).values["date"] == [(local_date(utcnow()) + timedelta(days=7)).isoformat()]
+    assert Inputs(html).values["date"] == [(local_date(TEST_NOW) + timedelta(days=7)).isoformat()]
 
 
 class Inputs(HTMLParser):

@@ -17,10 +17,11 @@ import vobject
 
 from meetings.domain.scheduling import local_date
 from meetings.extensions import db
-from meetings.models import Meeting, Organization, Person, utcnow
+from meetings.models import Meeting, Organization, Person
 from meetings.services import calendar, orgs, roster, scheduling
 from tests import ical_checks
 from tests.builders import roster_xlsx
+from tests.fixed_time import TEST_NOW
 from tests.html_audit import parse, shown
 from tests.meeting_builders import make_meeting, type_id
 
@@ -128,12 +129,12 @@ def test_the_org_service_refuses_what_the_form_refuses(world, name):
     with pytest.raises(orgs.TreeError):
         orgs.create(None, name=name, kind=world.g1.kind, parent=world.a1)
     with pytest.raises(orgs.TreeError):
-        orgs.rename(world["admin"], world.g1, name, utcnow())
+        orgs.rename(world["admin"], world.g1, name, TEST_NOW)
     db.session.rollback()
 
 
 def meeting_form(world, title: str) -> dict:
-    day = local_date(utcnow() + timedelta(days=10)).isoformat()
+    day = local_date(TEST_NOW + timedelta(days=10)).isoformat()
     return {"type_ids": [str(type_id("theme_day"))], "title": title, "agenda": "", "date": day,
             "start_time": "15:00", "end_time": "17:00", "place": "", "online_url": "",
             "invitees": [str(world["secretary"].id)], "host_id": "", "recorder_id": "", "guests": "",
@@ -157,7 +158,7 @@ def test_meeting_form(client, auth, world, typed, outcome):
 @pytest.mark.parametrize("title", [BIDI["rlo"], EMPTY["zwsp"]])
 def test_the_scheduling_service_refuses_what_the_form_refuses(world, title):
     with pytest.raises(scheduling.SchedulingError):
-        make_meeting(world, now=utcnow(), starts_at=utcnow() + timedelta(days=3), title=title)
+        make_meeting(world, now=TEST_NOW, starts_at=TEST_NOW + timedelta(days=3), title=title)
     db.session.rollback()
 
 
@@ -197,7 +198,7 @@ NAMES = [KEPT["zwj family"][1], KEPT["combining"][1], "阿依古丽·买买提"]
 
 
 def test_unusual_names_come_out_of_the_ics_feed_intact(client, world):
-    now = utcnow()
+    now = TEST_NOW
     title = "学习🇨🇳 Zoe\u0308 " + "长" * 30  # folding at 75 octets must not split a character
     meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=2), title=title, place=NAMES[0])
     token = calendar.issue_feed_token(world["member"], now)

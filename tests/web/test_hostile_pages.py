@@ -23,9 +23,10 @@ from meetings.domain.periods import Period
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import PeriodKind
 from meetings.extensions import db
-from meetings.models import OutboxMessage, Requirement, utcnow
+from meetings.models import OutboxMessage, Requirement
 from meetings.services import links
 from tests import ical_checks
+from tests.fixed_time import TEST_NOW
 from tests.hostile_builders import BREAKERS, EVALUATED, make_hostile_world, short
 from tests.html_audit import injected, parse, shown
 from tests.meeting_builders import type_id
@@ -95,7 +96,7 @@ def _urls(app, h, rule, tokens: dict) -> list[str]:
     values = {**_values(h), "token": [tokens.get(rule.endpoint, "no-token")]}
     combos = [{}]
     if rule.endpoint == "compliance.period":
-        today = local_date(utcnow())
+        today = local_date(TEST_NOW)
         combos = [{"requirement_id": r.id, "period_key": _period_key(r.period, today)}
                   for r in db.session.scalars(sa.select(Requirement))]
     for name in sorted(rule.arguments - set(combos[0])):

@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from meetings.extensions import db
-from meetings.models import OutboxMessage, utcnow
+from meetings.models import OutboxMessage
 from meetings.services import outbox
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import make_meeting
 
 HIDDEN = base64.b64encode(b"x\r\nReply-To: evil@example.org\r\nBcc: all@example.org").decode()
@@ -24,7 +25,7 @@ def parsed(raw: bytes):
 @pytest.mark.parametrize("title", TITLES)
 def test_a_subject_never_becomes_headers(title):
     message = outbox.build_message(sender="orglife@example.org", recipient="m@example.org", subject=title,
-                                   text="请参加。", now=utcnow())
+                                   text="请参加。", now=TEST_NOW)
     got = parsed(message.as_bytes(policy=outbox.WIRE_POLICY))
     assert got["Reply-To"] is None and got["Bcc"] is None
     assert "\r" not in got["Subject"] and "\n" not in got["Subject"]

@@ -18,10 +18,10 @@ from icalendar import Calendar
 from meetings.domain.terms import OutboxStatus, Rsvp
 from meetings.extensions import db
 from meetings.models import Meeting, OutboxMessage
-from meetings.models.base import utcnow
 from meetings.services import links, notify, responses, scheduling
 from meetings.services.mail import delivery, transports
 from tests.builders import make_person
+from tests.fixed_time import TEST_NOW
 from tests.ical_checks import problems
 from tests.ical_js import read_with_ical_js
 from tests.meeting_builders import NOW, make_fields, make_meeting
@@ -141,7 +141,7 @@ def assert_rsvp_links(ctx, mail: Mail, invitation) -> None:
     """Two signed links in text and HTML, for this invitation, that lead to a real route."""
     tokens = mail.rsvp_tokens()
     assert len(tokens) == 2 and RSVP_LINK.findall(mail.html) == tokens
-    claims = [links.read_rsvp_token(token, utcnow()) for token in tokens]
+    claims = [links.read_rsvp_token(token, TEST_NOW) for token in tokens]
     assert [(c.invitation_id, c.person_id, c.action) for c in claims] == [
         (invitation.id, invitation.person_id, "attend"), (invitation.id, invitation.person_id, "leave")]
     routes = ctx.url_map.bind("orglife.test")
@@ -374,7 +374,7 @@ def spool(ctx, tmp_path, monkeypatch):
 
 def scheduled_two_days_ago(world, *, title="支部党员大会"):
     """A meeting two hours from now, scheduled two days ago: its 24-hour reminder is overdue."""
-    now = utcnow()
+    now = TEST_NOW
     fields = make_fields(world, title=title, starts_at=now + timedelta(hours=2))
     meeting = scheduling.schedule_meeting(world["secretary"], world.a1, fields, now - timedelta(days=2))
     db.session.commit()
@@ -406,7 +406,7 @@ def test_an_overdue_reminder_is_sent_once(ctx, world, spool):
 
 def test_a_cancelled_meeting_gets_no_reminder(ctx, world, spool):
     meeting = scheduled_two_days_ago(world)
-    scheduling.cancel_meeting(world["secretary"], meeting, "改期另行通知", utcnow())
+    scheduling.cancel_meeting(world["secretary"], meeting, "改期另行通知", TEST_NOW)
     db.session.commit()
     send_mail_once(ctx)
     assert rows("reminder") == [] and len(rows("cancel")) == 3
@@ -414,8 +414,8 @@ def test_a_cancelled_meeting_gets_no_reminder(ctx, world, spool):
 
 def test_a_cancelled_meeting_with_a_stale_reminder_time_gets_none(ctx, world, spool):
     meeting = scheduled_two_days_ago(world)
-    scheduling.cancel_meeting(world["secretary"], meeting, "改期另行通知", utcnow())
-    meeting.remind_at = utcnow() - timedelta(hours=1)  # as a row written before the cancel rule was
+    scheduling.cancel_meeting(world["secretary"], meeting, "改期另行通知", TEST_NOW)
+    meeting.remind_at = TEST_NOW - timedelta(hours=1)  # as a row written before the cancel rule was
     db.session.commit()
     send_mail_once(ctx)
     assert rows("reminder") == []
@@ -424,9 +424,9 @@ def test_a_cancelled_meeting_with_a_stale_reminder_time_gets_none(ctx, world, sp
 def test_invitees_excused_from_the_meeting_get_no_reminder(ctx, world, spool):
     meeting = scheduled_two_days_ago(world)
     invitation = invitation_of(meeting, world["member"])
-    responses.request_leave(world["member"], invitation, "外出学习", utcnow())
-    responses.decide_leave(world["secretary"], invitation, True, utcnow())
-    responses.request_leave(world["recorder"], invitation_of(meeting, world["recorder"]), "待定", utcnow())
+    responses.request_leave(world["member"], invitation, "外出学习", TEST_NOW)
+    responses.decide_leave(world["secretary"], invitation, True, TEST_NOW)
+    responses.request_leave(world["recorder"], invitation_of(meeting, world["recorder"]), "待定", TEST_NOW)
     db.session.commit()
     send_mail_once(ctx)
     assert invitation.rsvp == Rsvp.LEAVE_APPROVED
@@ -435,7 +435,7 @@ def test_invitees_excused_from_the_meeting_get_no_reminder(ctx, world, spool):
 
 
 def test_a_reminder_not_yet_due_waits(ctx, world, spool):
-    now = utcnow()
+    now = TEST_NOW
     fields = make_fields(world, starts_at=now + timedelta(days=3))
     meeting = scheduling.schedule_meeting(world["secretary"], world.a1, fields, now)
     db.session.commit()

@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import MeetingStatus, Rsvp
 from meetings.extensions import db
-from meetings.models import Meeting, OutboxMessage, utcnow
+from meetings.models import Meeting, OutboxMessage
 from meetings.services import links, meeting_types
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import make_meeting, type_id
 
 
 def future_day(days=10):
-    return local_date(utcnow() + timedelta(days=days))
+    return local_date(TEST_NOW + timedelta(days=days))
 
 
 def form_data(world, **overrides):
@@ -42,7 +43,7 @@ def types(world):
 
 @pytest.fixture
 def upcoming(world):
-    meeting = make_meeting(world, now=utcnow(), starts_at=utcnow() + timedelta(days=5))
+    meeting = make_meeting(world, now=TEST_NOW, starts_at=TEST_NOW + timedelta(days=5))
     db.session.commit()
     return meeting
 
@@ -90,7 +91,7 @@ def test_html_in_the_title_is_shown_as_text(world, client, auth):
 
 def test_a_past_meeting_needs_the_late_record_box(world, client, auth):
     auth.login("secretary")
-    past = local_date(utcnow() - timedelta(days=3)).isoformat()
+    past = local_date(TEST_NOW - timedelta(days=3)).isoformat()
     refused = client.post(f"/branches/{world.a1.id}/meetings/new", data=form_data(world, date=past))
     assert "补录" in refused.text and meetings() == []
     client.post(f"/branches/{world.a1.id}/meetings/new", data=form_data(world, date=past, late_record="y"))

@@ -10,6 +10,7 @@ from meetings.domain.terms import MeetingStatus
 from meetings.extensions import db
 from meetings.models import AuditEvent
 from meetings.services import scheduling
+from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import make_meeting
 from tests.races import posts_at_once
 from tests.web.test_meeting_pages import form_data
@@ -20,7 +21,7 @@ ROUNDS = 5
 @pytest.fixture
 def meeting(world, clock):
     """A meeting of a1 in five days (committed)."""
-    meeting = make_meeting(world, now=clock.utcnow(), starts_at=clock.utcnow() + timedelta(days=5))
+    meeting = make_meeting(world, now=TEST_NOW, starts_at=TEST_NOW + timedelta(days=5))
     db.session.commit()
     return meeting
 

@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import OrgKind
 from meetings.extensions import db
-from meetings.models import ActionItem, Meeting, Organization, Person, utcnow
+from meetings.models import ActionItem, Meeting, Organization, Person
 from meetings.services import actions
+from tests.fixed_time import TEST_NOW
 
 BUDGET = 20
 
@@ -34,7 +35,7 @@ def _action_items(meeting, member) -> list:
     if kept:
         return kept
     secretary = db.session.scalar(sa.select(Person).where(Person.login == "secretary"))
-    now, day = utcnow(), local_date(meeting.starts_at)
+    now, day = TEST_NOW, local_date(meeting.starts_at)
     items = [actions.add_action_item(secretary, meeting, text=f"整改事项{n}", owner_id=owner.id,
                                      due_on=day + timedelta(days=30 * n), now=now)
              for n, owner in enumerate([member, member, secretary, secretary], start=1)]
