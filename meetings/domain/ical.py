@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration
 
+from meetings.domain.people import normalize_line_separators
+
 TZID = "Asia/Shanghai"
 SHANGHAI = ZoneInfo(TZID)
 PRODID = "-//OrgLife//组织生活//ZH"
@@ -33,7 +35,6 @@ STATUSES = ("CONFIRMED", "CANCELLED")
 # Control characters (C0, DEL, C1) are invalid in TEXT and parameter values; CN also loses quotes.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def clean_name(name: str) -> str:
 def clean_text(text: str) -> str:
     """TEXT without control characters other than newline and tab (CRLF becomes a newline), and
     with U+2028/U+2029 as newlines: tools that split lines on them would see injected lines."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_SEPARATORS)
+    text = normalize_line_separators(text.replace("\r\n", "\n").replace("\r", "\n"), multiline=True)
     return _TEXT_CONTROL.sub("", text)
 
 

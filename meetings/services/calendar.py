@@ -45,12 +45,17 @@ def event_data(meeting: Meeting, *, cancelled: bool | None = None) -> ical.Event
         cancelled = meeting.status == MeetingStatus.CANCELLED
     _, address = organizer()
     return ical.EventData(
-        uid=ical.meeting_uid(meeting.id, current_app.config["CALENDAR_UID_DOMAIN"]),
+        uid=uid_of(meeting.id),
         sequence=meeting.ical_sequence, summary=meeting.title, description=_description(meeting),
         location=meeting.place, url=links.meeting_url(meeting.id), starts_at=meeting.starts_at,
         ends_at=meeting.ends_at, status="CANCELLED" if cancelled else "CONFIRMED",
         organizer_email=address, organizer_name=meeting.organization.name,
         updated_at=meeting.updated_at, categories=[t.name for t in meeting.types])
+
+
+def uid_of(meeting_id: int) -> str:
+    """The UID a meeting's invites and feed entries carry, forever."""
+    return ical.meeting_uid(meeting_id, current_app.config["CALENDAR_UID_DOMAIN"])
 
 
 def attendee(invitation: Invitation) -> ical.Attendee:

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
-from meetings.domain import ical, inbound, itip
+from meetings.domain import inbound, itip
 from meetings.extensions import db
 from meetings.models import InboundMail, Invitation, OutboxMessage, Person
-from meetings.services import audit, reply_address, responses
+from meetings.services import audit, calendar, reply_address, responses
 
 log = logging.getLogger("orglife.inbound")
 
@@ -109,7 +108,7 @@ def _refusal(answer: itip.Answer, invitation: Invitation | None, now: datetime) 
     if (invitation.email or "").lower() != answer.attendee:
         return "not_the_invitee"
     meeting = invitation.meeting
-    if answer.uid != ical.meeting_uid(meeting.id, current_app.config["CALENDAR_UID_DOMAIN"]):
+    if answer.uid != calendar.uid_of(meeting.id):
         return "unknown_uid"
     if meeting.is_cancelled:
         return "cancelled"

@@ -55,8 +55,8 @@ def answer_from_calendar(invitation: Invitation, partstat: str, comment: str, no
     if not open_for_answers(invitation.meeting, now):
         raise ResponseError(_("会议已结束或已取消，不能再回复。"))
     wanted = CALENDAR_ANSWERS[partstat]
-    decided = (Rsvp.LEAVE_REQUESTED, Rsvp.LEAVE_APPROVED, Rsvp.LEAVE_REJECTED)
-    if invitation.rsvp == wanted or (wanted == Rsvp.LEAVE_REQUESTED and invitation.rsvp in decided):
+    leave_asked = (Rsvp.LEAVE_REQUESTED, Rsvp.LEAVE_APPROVED, Rsvp.LEAVE_REJECTED)
+    if invitation.rsvp == wanted or (wanted == Rsvp.LEAVE_REQUESTED and invitation.rsvp in leave_asked):
         return False
     reason = None
     if wanted == Rsvp.LEAVE_REQUESTED:

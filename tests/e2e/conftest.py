@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from meetings import create_app
 from meetings.extensions import db
+from meetings.services import meeting_types
 from tests.builders import PASSWORD, RELAXED_LIMITS, make_world
 
 HERE = Path(__file__).parent
@@ -150,6 +151,15 @@ def seed(app) -> dict:
         }
         db.session.remove()
     return data
+
+
+@pytest.fixture
+def types(app, seed):
+    """The nine default meeting types (the tests build tables with create_all, not the migration)."""
+    with app.app_context():
+        meeting_types.install_defaults()
+        db.session.commit()
+        db.session.remove()
 
 
 class Pages:

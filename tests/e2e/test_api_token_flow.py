@@ -6,8 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from meetings.extensions import db
-from meetings.services import meeting_types
 from tests.builders import PASSWORD
 from tests.fixed_time import TEST_NOW
 
@@ -15,13 +13,6 @@ pytestmark = pytest.mark.e2e
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 TITLE = "接口安排的主题党日"
-
-
-@pytest.fixture
-def types(app, seed):
-    with app.app_context():
-        meeting_types.install_defaults()
-        db.session.commit()
 
 
 def _make_token(site, page, expect) -> str:

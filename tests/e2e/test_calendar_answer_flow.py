@@ -8,7 +8,6 @@ import pytest
 
 from meetings.commands.receive_mail import start_listener
 from meetings.extensions import db
-from meetings.services import meeting_types
 from meetings.services.mail import delivery, transports
 from tests import calendar_replies as clients
 from tests.e2e.test_meeting_flow import beijing_today, on_phone
@@ -17,14 +16,6 @@ from tests.smtp_server import SmtpServer, free_port
 
 pytestmark = pytest.mark.e2e
 TITLE = "日历答复主题党日"
-
-
-@pytest.fixture
-def types(app, seed):
-    with app.app_context():
-        meeting_types.install_defaults()
-        db.session.commit()
-        db.session.remove()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from meetings.domain.terms import Rsvp
 from meetings.extensions import db
 from meetings.models import Invitation, Meeting, OutboxMessage
-from meetings.services import meeting_types
 from tests.fixed_time import TEST_NOW
 
 pytestmark = pytest.mark.e2e
@@ -31,15 +30,6 @@ OVERFLOWING = """() => {
          + `${e.className ? "." + String(e.className).trim().replace(/\\s+/g, ".") : ""}`
          + ` right=${Math.round(r.right)}`);
 }"""
-
-
-@pytest.fixture
-def types(app, seed):
-    """The nine default meeting types (the tests build tables with create_all, not the migration)."""
-    with app.app_context():
-        meeting_types.install_defaults()
-        db.session.commit()
-        db.session.remove()
 
 
 def beijing_today() -> date:

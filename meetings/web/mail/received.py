@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from meetings.policy import Action
 from meetings.services import inbound_mail, reply_address
 from meetings.web.mail import bp
-from meetings.web.mail.views import authorize
+from meetings.web.util import authorize
 
 # Why a message changed nothing, or what it did, in the words an administrator reads.
 OUTCOMES = {
@@ -29,6 +30,6 @@ OUTCOMES = {
 @login_required
 def received():
     """The newest 100 messages received, with what each changed."""
-    authorize()
+    authorize(current_user, Action.MANAGE_MAIL, None)
     return render_template("mail/received.html", rows=inbound_mail.latest(), outcomes=OUTCOMES,
                            configured=reply_address.configured() is not None)

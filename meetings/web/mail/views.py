@@ -8,23 +8,19 @@ from flask_login import current_user, login_required
 from meetings.domain.terms import OutboxStatus
 from meetings.extensions import db
 from meetings.models import utcnow
-from meetings.policy import Action, can
+from meetings.policy import Action
 from meetings.services.mail import queue
 from meetings.web.mail import bp
+from meetings.web.util import authorize
 
 FILTERS = {"failed": OutboxStatus.FAILED, "retrying": OutboxStatus.PENDING, "sending": OutboxStatus.SENDING}
-
-
-def authorize() -> None:
-    if not can(current_user, Action.MANAGE_MAIL, None):
-        abort(403)
 
 
 @bp.route("/mail")
 @login_required
 def index():
     """Undelivered mail, newest first, with the counts; ``?status=failed|retrying|sending``."""
-    authorize()
+    authorize(current_user, Action.MANAGE_MAIL, None)
     now, shown = utcnow(), request.args.get("status", "")
     rows = queue.listing(now, status=FILTERS.get(shown))
     return render_template("mail/index.html", rows=rows, trouble=queue.trouble(now),
@@ -35,7 +31,7 @@ def index():
 @login_required
 def requeue():
     """Queue one message (``id``) or every failed and waiting one (no ``id``) again, now."""
-    authorize()
+    authorize(current_user, Action.MANAGE_MAIL, None)
     raw = request.form.get("id", "")
     if raw and not raw.isdecimal():
         abort(400)
