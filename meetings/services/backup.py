@@ -201,8 +201,16 @@ def _pg_run(tool: str, args: list[str], url: sa.URL, failed: str | None = None) 
                           check=False)
     if done.returncode != 0:
         raise BackupError(failed or f"{tool} 失败 {tool} failed (exit {done.returncode})",
-                          detail=done.stderr.strip())
+                          detail=done.stderr.strip() or _silent_failure(tool, done.returncode))
     return done.stdout
+
+
+def _silent_failure(tool: str, returncode: int) -> str:
+    """The detail when a tool said nothing: a damaged archive can make pg_restore die on a
+    signal (negative return code) before it writes a word."""
+    if returncode < 0:
+        return f"{tool} was killed by signal {-returncode} and printed nothing"
+    return f"{tool} exited with status {returncode} and printed nothing"
 
 
 def _pg_dump(url: sa.URL, tmp: Path) -> None:

@@ -191,3 +191,14 @@ def test_a_damaged_real_backup_is_refused_in_plain_words(app, filled, tmp_path, 
     verbose = cli(app, "restore", "--yes", "--verbose", str(path))
     assert verbose.exit_code != 0 and set(verbose.output.splitlines()) - set(result.output.splitlines())
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("script, said", [("kill -SEGV $$", "signal 11"), ("exit 3", "status 3")])
+def test_a_tool_that_dies_without_a_word_still_leaves_a_detail(script, said):
+    """pg_restore dies on SIGSEGV, printing nothing, for some damaged tables of contents (seen
+    in CI): the refusal still points at --verbose, and --verbose says how the tool ended."""
+    with pytest.raises(service.BackupError) as refused:
+        service._pg_run("sh", ["-c", script], sa.make_url("postgresql://nobody@127.0.0.1/none"),
+                        failed=service.NOT_A_BACKUP)
+    assert str(refused.value) == service.NOT_A_BACKUP
+    assert said in refused.value.detail and "printed nothing" in refused.value.detail
