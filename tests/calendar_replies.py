@@ -55,11 +55,12 @@ def read_invite(raw: bytes) -> Invite:
 def reply(client: str, invite: Invite, partstat: str, *, comment: str = "", attendee: str | None = None,
           sequence: int | None = None, uid: str | None = None, organizer: str | None = None,
           charset: str = "utf-8", method: str = "REPLY", proposed: tuple[datetime, datetime] | None = None,
-          message_id: str | None = None) -> bytes:
-    """The client's REPLY (or COUNTER) mail, with the overrides a test needs."""
+          message_id: str | None = None, recurrence_id: datetime | None = None) -> bytes:
+    """The client's REPLY (or COUNTER) mail, with the overrides a test needs; ``recurrence_id``
+    answers for one occurrence of a series only, as each client writes it."""
     answer = _Answer(invite, partstat, comment, attendee or invite.attendee,
                      invite.sequence if sequence is None else sequence, uid or invite.uid,
-                     organizer or invite.organizer, method, proposed)
+                     organizer or invite.organizer, method, proposed, recurrence_id)
     return BUILDERS[client](answer, charset=charset, message_id=message_id)
 
 
@@ -74,6 +75,15 @@ class _Answer:
     organizer: str
     method: str
     proposed: tuple[datetime, datetime] | None
+    recurrence_id: datetime | None = None
+
+    def recurrence_line(self, zone: str | None) -> str | None:
+        """RECURRENCE-ID in the client's own zone name, or in UTC (``zone`` None) as Gmail writes it."""
+        if self.recurrence_id is None:
+            return None
+        if zone is None:
+            return f"RECURRENCE-ID:{self.recurrence_id.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+        return f"RECURRENCE-ID;TZID={zone}:{_local(self.recurrence_id)}"
 
     def start_end(self) -> tuple[datetime, datetime]:
         return self.proposed or (self.invite.dtstart, self.invite.dtend)
@@ -101,7 +111,8 @@ def _outlook_calendar(a: _Answer) -> str:
         f"COMMENT;LANGUAGE=zh-CN:{a.comment}" if a.comment else None,
         f"SUMMARY;LANGUAGE=zh-CN:{word}: {a.invite.summary}",
         f"DTSTART;TZID=China Standard Time:{_local(start)}", f"DTEND;TZID=China Standard Time:{_local(end)}",
-        f"UID:{a.uid}", "CLASS:PUBLIC", "PRIORITY:5", f"DTSTAMP:{STAMP}", "TRANSP:OPAQUE", "STATUS:CONFIRMED",
+        f"UID:{a.uid}", a.recurrence_line("China Standard Time"), "CLASS:PUBLIC", "PRIORITY:5",
+        f"DTSTAMP:{STAMP}", "TRANSP:OPAQUE", "STATUS:CONFIRMED",
         f"SEQUENCE:{a.sequence}", f"ORGANIZER:{a.organizer}", "LOCATION;LANGUAGE=zh-CN:三楼会议室",
         f"X-MICROSOFT-CDO-APPT-SEQUENCE:{a.sequence}", "X-MICROSOFT-CDO-OWNERAPPTID:-1",
         "X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE", "X-MICROSOFT-CDO-INTENDEDSTATUS:BUSY",
@@ -137,7 +148,7 @@ def _apple(a: _Answer, *, charset: str, message_id: str | None) -> bytes:
         f"mailto:{a.attendee}",
         f"DTEND;TZID=Asia/Shanghai:{_local(end)}", f"DTSTAMP:{STAMP}",
         f"DTSTART;TZID=Asia/Shanghai:{_local(start)}", f"ORGANIZER:{a.organizer}", f"SEQUENCE:{a.sequence}",
-        f"SUMMARY:{a.invite.summary}", f"UID:{a.uid}",
+        f"SUMMARY:{a.invite.summary}", f"UID:{a.uid}", a.recurrence_line("Asia/Shanghai"),
         f"COMMENT:{a.comment}" if a.comment else None,
         "END:VEVENT", "END:VCALENDAR")
     message = _headers(a, f"Invitation: {a.invite.summary}", message_id)
@@ -158,7 +169,7 @@ def _gmail(a: _Answer, *, charset: str, message_id: str | None) -> bytes:
         "CALSCALE:GREGORIAN", f"METHOD:{a.method}", "BEGIN:VEVENT",
         f"DTSTART:{start.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
         f"DTEND:{end.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}", f"DTSTAMP:{STAMP}",
-        f"ORGANIZER:{a.organizer}", f"UID:{a.uid}",
+        f"ORGANIZER:{a.organizer}", f"UID:{a.uid}", a.recurrence_line(None),
         f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT={a.partstat};CN={a.attendee};X-NUM-GUESTS=0:"
         f"mailto:{a.attendee}",
         f"COMMENT:{a.comment}" if a.comment else None,
@@ -183,7 +194,8 @@ def _thunderbird(a: _Answer, *, charset: str, message_id: str | None) -> bytes:
     ics = _lines(
         "BEGIN:VCALENDAR", "PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN", "VERSION:2.0",
         f"METHOD:{a.method}", "BEGIN:VEVENT", "CREATED:20261120T020000Z", f"DTSTAMP:{STAMP}",
-        "LAST-MODIFIED:20261120T020000Z", f"UID:{a.uid}", f"SUMMARY:{a.invite.summary}",
+        "LAST-MODIFIED:20261120T020000Z", f"UID:{a.uid}", a.recurrence_line("Asia/Shanghai"),
+        f"SUMMARY:{a.invite.summary}",
         f"ORGANIZER:{a.organizer}",
         f"ATTENDEE;RSVP=TRUE;CN={a.invite.name};PARTSTAT={a.partstat};ROLE=REQ-PARTICIPANT:mailto:{a.attendee}",
         f"DTSTART;TZID=Asia/Shanghai:{_local(start)}", f"DTEND;TZID=Asia/Shanghai:{_local(end)}",

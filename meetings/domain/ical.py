@@ -110,11 +110,13 @@ def invite(event: EventData, attendee: Attendee, method: Method = "REQUEST") -> 
 
 
 def feed(
-    events: Iterable[EventData], *, name: str, refresh_minutes: int = 60, method: str | None = "PUBLISH"
+    events: Iterable[EventData], *, name: str, refresh_minutes: int = 60, method: str | None = "PUBLISH",
+    recurring: Iterable[Event] = (),
 ) -> bytes:
     """A subscription feed or download (METHOD:PUBLISH): events sorted by start, no ATTENDEE lists.
 
     Cancelled meetings are kept as STATUS:CANCELLED; deleted ones are simply absent.
+    ``recurring`` are ready VEVENTs of recurring series (``ical_series.feed_events``), added after.
     """
     if method not in ("PUBLISH", None):
         raise ValueError(f"a feed is published with METHOD:PUBLISH or none, not {method!r}")
@@ -130,6 +132,8 @@ def feed(
     cal.add("x-published-ttl", vDuration(interval))
     for event in sorted(events, key=lambda e: (e.starts_at, e.uid)):
         cal.add_component(vevent(event, status=event.status))
+    for component in recurring:
+        cal.add_component(component)
     return finish(cal)
 
 

@@ -94,6 +94,27 @@ def occurrences(rule: Rule) -> list[Occurrence]:
     return [_occurrence(rule, day) for day in _dates(rule, MAX_OCCURRENCES)]
 
 
+def rule_to_json(rule: Rule) -> dict:
+    """The rule as plain JSON values (what a series row records)."""
+    data = dataclasses.asdict(rule)
+    data["first_date"] = rule.first_date.isoformat()
+    data["start_time"] = rule.start_time.strftime("%H:%M")
+    data["until"] = rule.until.isoformat() if rule.until else None
+    data["skip"] = sorted(d.isoformat() for d in rule.skip)
+    return data
+
+
+def rule_from_json(data: dict) -> Rule:
+    """The rule back from ``rule_to_json``'s values."""
+    values = {name: data.get(name) for name in (f.name for f in dataclasses.fields(Rule))}
+    values["first_date"] = date.fromisoformat(data["first_date"])
+    values["start_time"] = time.fromisoformat(data["start_time"])
+    values["until"] = date.fromisoformat(data["until"]) if data.get("until") else None
+    values["skip"] = frozenset(date.fromisoformat(d) for d in data.get("skip") or ())
+    values["interval"] = data.get("interval") or 1
+    return Rule(**values)
+
+
 def this_and_following(items: Iterable[Occurrence], from_date: date) -> list[Occurrence]:
     """The occurrences on or after ``from_date``, for "edit this and following"."""
     return [o for o in items if o.local_date >= from_date]

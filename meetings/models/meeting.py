@@ -55,7 +55,11 @@ class MeetingType(TimestampMixin, Base):
 
 
 class MeetingSeries(TimestampMixin, Base):
-    """A recurring plan; each occurrence is its own Meeting row that can move on its own."""
+    """A recurring plan; each occurrence is its own Meeting row that can move on its own.
+
+    With ``recurring_invite`` the series goes out as one recurring event (UID ``series-<id>@…``,
+    its own SEQUENCE); series planned before that shape existed keep one invite per meeting.
+    """
 
     __tablename__ = "meeting_series"
 
@@ -63,6 +67,8 @@ class MeetingSeries(TimestampMixin, Base):
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     rule: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    recurring_invite: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    ical_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Meeting(TimestampMixin, Base):
@@ -75,6 +81,8 @@ class Meeting(TimestampMixin, Base):
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"))
     campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"), index=True)
+    # The start the series' rule gave this occurrence (UTC): its RECURRENCE-ID, even once moved.
+    series_slot: Mapped[datetime | None]
     # The party group a 党小组会 belongs to, taken from its invitees: 党小组会 are required
     # per group, so the engine must know whose meeting it was.
     party_group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"), index=True)

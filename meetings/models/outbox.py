@@ -18,6 +18,8 @@ class OutboxMessage(Base):
         sa.Index("ix_outbox_due", "status", "next_attempt_at"),
         # Per (meeting, recipient) the messages form one ordered thread (services.mail.ordering).
         sa.Index("ix_outbox_thread", "meeting_id", "recipient", "id"),
+        # A recurring series' messages form one thread per recipient instead.
+        sa.Index("ix_outbox_series_thread", "series_id", "recipient", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,6 +29,7 @@ class OutboxMessage(Base):
     message_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)  # to know our bounces
     message: Mapped[bytes] = mapped_column(sa.LargeBinary)
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"))
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     status: Mapped[OutboxStatus] = enum_column(OutboxStatus, default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -16,11 +16,19 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from meetings.domain import ical
+from meetings.domain import ical, ical_series
 from meetings.domain.terms import InvitationRole, MeetingStatus, Rsvp
 from meetings.extensions import db
-from meetings.models import Invitation, Meeting, Organization, Person, RoleAssignment, meeting_meeting_type
-from meetings.services import feed_store, links
+from meetings.models import (
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    Organization,
+    Person,
+    RoleAssignment,
+    meeting_meeting_type,
+)
+from meetings.services import feed_store, links, series_mail
 from meetings.services.feed_store import FeedResponse
 
 PARTSTATS = {Rsvp.PENDING: "NEEDS-ACTION", Rsvp.ATTENDING: "ACCEPTED", Rsvp.LEAVE_REQUESTED: "TENTATIVE",
@@ -166,7 +174,26 @@ def branch_feed(branch: Organization, now: datetime, *, with_body: bool = False)
 
 
 def _render(meetings: Iterable[Meeting], name: str) -> bytes:
-    return ical.feed([event_data(m) for m in meetings], name=name)
+    """The feed: a meeting of a recurring series goes in its series' master and overrides
+    (CALENDAR.md "Recurrence"), every other meeting as its own event."""
+    meetings = list(meetings)
+    recurring = _recurring_series({m.series_id for m in meetings if m.series_slot is not None})
+    alone, grouped = [], {}
+    for meeting in meetings:
+        if meeting.series_id in recurring and meeting.series_slot is not None:
+            grouped.setdefault(meeting.series_id, []).append(meeting)
+        else:
+            alone.append(meeting)
+    shown = [series_mail.series_data(recurring[series_id], members) for series_id, members in grouped.items()]
+    return ical.feed([event_data(m) for m in alone], name=name, recurring=ical_series.feed_events(shown))
+
+
+def _recurring_series(ids: set[int]) -> dict[int, MeetingSeries]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(sa.select(MeetingSeries).where(MeetingSeries.id.in_(ids),
+                                                             MeetingSeries.recurring_invite))
+    return {series.id: series for series in rows}
 
 
 # --- renames that calendars see -------------------------------------------------------------

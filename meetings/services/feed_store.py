@@ -33,7 +33,7 @@ from meetings.models import (
 FEED_PAST = timedelta(days=90)  # a feed shows the last 90 days and everything ahead
 # Part of every fingerprint: raise it when a release renders feeds differently, so stored bytes
 # from the old code are not served forever.
-FEED_FORMAT = "2"
+FEED_FORMAT = "3"
 KINDS = ("person", "branch")
 
 _MEETING, _ORG, _INVITATION = Meeting.__table__, Organization.__table__, Invitation.__table__
@@ -138,6 +138,8 @@ class FeedMeeting:
     status: MeetingStatus
     ical_sequence: int
     updated_at: datetime
+    series_id: int | None
+    series_slot: datetime | None
     organization: _Named
     types: list[_Named]
 
@@ -171,7 +173,7 @@ def _types_query(kind: str) -> sa.Select:
 
 # The columns of FeedMeeting before ``organization``, in order.
 _EVENT_COLUMNS = ("id", "title", "agenda", "place", "online_url", "starts_at", "ends_at", "status",
-                  "ical_sequence", "updated_at")
+                  "ical_sequence", "updated_at", "series_id", "series_slot")
 
 
 def _fingerprint(name: str, inputs) -> str:

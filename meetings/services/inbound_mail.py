@@ -21,8 +21,8 @@ import sqlalchemy as sa
 
 from meetings.domain import inbound, itip
 from meetings.extensions import db
-from meetings.models import InboundMail, Invitation, OutboxMessage, Person
-from meetings.services import audit, calendar, reply_address, responses
+from meetings.models import InboundMail, Invitation, Meeting, OutboxMessage, Person
+from meetings.services import audit, calendar, reply_address, responses, series_mail
 
 log = logging.getLogger("orglife.inbound")
 
@@ -77,17 +77,19 @@ def _answers(row: InboundMail, mail: inbound.Sorted, recipients: tuple[str, ...]
 def _apply(row: InboundMail, answer: itip.Answer, addresses: tuple[str, ...], now: datetime) -> None:
     row.kind = "counter" if answer.method == "COUNTER" else "reply"
     invitation = _invitation(answer, addresses)
-    reason = _refusal(answer, invitation, now)
+    targets = _answered(answer, invitation, now) if invitation is not None else []
+    reason = _refusal(answer, invitation, targets, now)
     if invitation is not None:
-        row.invitation_id, row.meeting_id = invitation.id, invitation.meeting_id
+        shown = targets[0] if targets else invitation
+        row.invitation_id, row.meeting_id = shown.id, shown.meeting_id
     if reason:
         row.outcome, row.reason = "ignored", reason
         row.detail = f"{answer.attendee} {answer.partstat or ''}"[:500]
         return
     if answer.method == "COUNTER":
-        _counter(row, invitation, answer)
+        _counter(row, targets[0], answer)
         return
-    changed = responses.answer_from_calendar(invitation, answer.partstat, answer.comment, now)
+    changed = [t for t in targets if responses.answer_from_calendar(t, answer.partstat, answer.comment, now)]
     row.outcome, row.reason = ("applied", answer.partstat.lower()) if changed else ("ignored", "unchanged")
     row.detail = answer.comment[:500]
 
@@ -101,21 +103,44 @@ def _invitation(answer: itip.Answer, addresses: tuple[str, ...]) -> Invitation |
     return None
 
 
-def _refusal(answer: itip.Answer, invitation: Invitation | None, now: datetime) -> str:
+def _answered(answer: itip.Answer, invitation: Invitation, now: datetime) -> list[Invitation]:
+    """The invitations the answer is for: the signed one; for a recurring series, the
+    occurrence its RECURRENCE-ID names, or without one every occurrence still to come."""
+    meeting = invitation.meeting
+    if not series_mail.is_recurring(meeting):
+        return [invitation]
+    key = series_mail.recipient_key(invitation)
+    theirs = [i for i in db.session.scalars(
+        sa.select(Invitation).join(Meeting, Meeting.id == Invitation.meeting_id)
+        .where(Meeting.series_id == meeting.series_id).order_by(Meeting.series_slot))
+        if series_mail.recipient_key(i) == key]
+    if answer.recurrence_id is not None:
+        return [i for i in theirs if i.meeting.series_slot == answer.recurrence_id]
+    return [i for i in theirs if responses.open_for_answers(i.meeting, now)]
+
+
+def _refusal(answer: itip.Answer, invitation: Invitation | None, targets: list[Invitation],
+             now: datetime) -> str:
     """Why this answer changes nothing ("" when it may be applied)."""
     if invitation is None:
         return "no_signed_address"
     if (invitation.email or "").lower() != answer.attendee:
         return "not_the_invitee"
     meeting = invitation.meeting
-    if answer.uid != calendar.uid_of(meeting.id):
+    recurring = series_mail.is_recurring(meeting)
+    expected = series_mail.series_uid(meeting.series_id) if recurring else calendar.uid_of(meeting.id)
+    if answer.uid != expected:
         return "unknown_uid"
-    if meeting.is_cancelled:
-        return "cancelled"
-    sent = invitation.sequence_sent if invitation.sequence_sent is not None else meeting.ical_sequence
+    sent = invitation.sequence_sent
+    if sent is None:
+        sent = meeting.series.ical_sequence if recurring else meeting.ical_sequence
     if answer.sequence < sent:
         return "stale_sequence"
-    if not responses.open_for_answers(meeting, now):
+    if not targets:
+        return "unknown_occurrence" if answer.recurrence_id is not None else "closed"
+    if len(targets) == 1 and targets[0].meeting.is_cancelled:
+        return "cancelled"
+    if not all(responses.open_for_answers(t.meeting, now) for t in targets):
         return "closed"
     if answer.method == "COUNTER" and answer.proposed_start is None:
         return "no_proposal"

@@ -13,12 +13,13 @@ from flask_babel import force_locale
 
 from meetings.domain import ical
 from meetings.models import Invitation, Meeting
-from meetings.services import calendar, links, outbox, reply_address
+from meetings.services import calendar, links, outbox, reply_address, series_mail
 
 MAIL_LOCALE = "zh_Hans_CN"  # notices go out in Chinese, whatever language the sender browses in
 SUBJECT_PREFIX = {"invite": "会议通知", "update": "会议变更", "cancel": "会议取消", "reminder": "会议提醒",
                   "nudge": "请回复参会"}
 KINDS = tuple(SUBJECT_PREFIX)
+CALENDAR_KINDS = ("invite", "update", "cancel")
 
 
 def meeting_mail(meeting: Meeting, invitations: Iterable[Invitation], kind: str, now: datetime, *,
@@ -26,9 +27,15 @@ def meeting_mail(meeting: Meeting, invitations: Iterable[Invitation], kind: str,
     """Queue one ``kind`` message to each invitee who has an email address; returns how many.
 
     ``uninvited`` marks a cancel sent to someone taken off a meeting that still takes place.
+    A meeting of a recurring series sends no calendar mail of its own: its invitees get the
+    whole series once, when the transaction commits (``series_mail``).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown mail kind {kind!r}")
+    if kind in CALENDAR_KINDS and series_mail.is_recurring(meeting):
+        invitations = list(invitations)
+        series_mail.mark(meeting, invitations, now)
+        return sum(1 for i in invitations if i.email)
     cancelled = kind == "cancel"
     event = calendar.event_data(meeting, cancelled=cancelled)
     queued = 0
@@ -49,7 +56,7 @@ def _message(meeting: Meeting, invitation: Invitation, kind: str, event: ical.Ev
         text = render_template("email/meeting.txt", **context)
         html = render_template("email/meeting.html", **context)
     calendar_part, method = None, None
-    if kind in ("invite", "update", "cancel"):
+    if kind in CALENDAR_KINDS:
         method = "CANCEL" if kind == "cancel" else "REQUEST"
         own = reply_address.for_invitation(invitation.id)
         mailed = replace(event, organizer_email=own) if own else event

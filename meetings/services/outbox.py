@@ -85,6 +85,7 @@ def enqueue(
     *,
     kind: str,
     meeting_id: int | None = None,
+    series_id: int | None = None,
     person_id: int | None = None,
     now: datetime | None = None,
 ) -> OutboxMessage:
@@ -100,6 +101,7 @@ def enqueue(
         message_id=str(message["Message-ID"] or "")[:255] or None,
         message=message.as_bytes(policy=WIRE_POLICY),
         meeting_id=meeting_id,
+        series_id=series_id,
         person_id=person_id,
         next_attempt_at=now,
         created_at=now,

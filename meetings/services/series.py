@@ -1,5 +1,6 @@
-"""Recurring meetings (例会): a rule expanded into separate meetings, each with its own UID,
-and "change this and following" (修改本次及以后).
+"""Recurring meetings (例会): a rule expanded into separate meetings — each with its own
+attendance, minutes and standing — mailed and fed as one recurring event (``series_mail``),
+and "change this and following" (修改本次及以后), which splits the series in two.
 """
 from __future__ import annotations
 
@@ -13,18 +14,14 @@ from meetings.domain import recurrence, scheduling
 from meetings.domain.terms import MeetingStatus
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingSeries, Organization, Person
-from meetings.services import audit
-from meetings.services.scheduling import MeetingFields, SchedulingError, schedule_meeting, update_meeting
-
-
-def rule_to_json(rule: recurrence.Rule) -> dict:
-    """The rule as recorded on the series row (what the secretary asked for)."""
-    data = dataclasses.asdict(rule)
-    data["first_date"] = rule.first_date.isoformat()
-    data["start_time"] = rule.start_time.strftime("%H:%M")
-    data["until"] = rule.until.isoformat() if rule.until else None
-    data["skip"] = sorted(d.isoformat() for d in rule.skip)
-    return data
+from meetings.services import audit, series_mail
+from meetings.services.scheduling import (
+    MeetingFields,
+    SchedulingError,
+    StaleMeeting,
+    schedule_meeting,
+    update_meeting,
+)
 
 
 def check_rule(rule: recurrence.Rule, now: datetime) -> list[tuple[str, str]]:
@@ -41,13 +38,16 @@ def create_series(actor: Person, branch: Organization, fields: MeetingFields, ru
     occurrences = recurrence.occurrences(rule)
     if occurrences[0].starts_at <= now:  # dropping it would quietly hold one meeting fewer
         raise SchedulingError([("first_date", _("第一次会议的时间已经过去，请选择以后的日期或时间。"))])
-    series = MeetingSeries(organization_id=branch.id, rule=rule_to_json(rule), created_by_id=actor.id)
+    series = MeetingSeries(organization_id=branch.id, rule=recurrence.rule_to_json(rule),
+                           created_by_id=actor.id, recurring_invite=True)
     db.session.add(series)
     meetings = []
     for occurrence in occurrences:
         plan = dataclasses.replace(fields, starts_at=occurrence.starts_at, ends_at=occurrence.ends_at,
                                    late_record=False, attributed_year=None)
-        meetings.append(schedule_meeting(actor, branch, plan, now, series=series))
+        meeting = schedule_meeting(actor, branch, plan, now, series=series)
+        meeting.series_slot = occurrence.starts_at
+        meetings.append(meeting)
     audit.record(actor, "series.create", series, organization_id=branch.id,
                  after={"rule": recurrence.describe(rule), "meetings": len(meetings)})
     return meetings
@@ -69,12 +69,20 @@ def update_following(actor: Person, meeting: Meeting, fields: MeetingFields, now
     """Apply the form to this meeting and every later one of the series.
 
     The later ones keep their own dates, moved by as many days as this one moved, and take
-    the new time of day and length.
+    the new time of day and length. A series sent as one recurring event is split as RFC 5545
+    says: the earlier meetings keep the UID (their RRULE now ends before this one), these
+    become a new series with a UID of its own.
     """
+    if version != meeting.version:
+        raise StaleMeeting()
     targets = following(meeting)
     shift = scheduling.local_date(fields.starts_at) - scheduling.local_date(meeting.starts_at)
     length = fields.ends_at - fields.starts_at
     start_time = fields.starts_at.astimezone(scheduling.BEIJING).timetz()
+    if series_mail.is_recurring(meeting) and meeting.series_slot is not None:
+        _restart(actor, meeting, targets, shift, start_time, length, now)
+        db.session.flush()  # update_meeting reloads each meeting under its lock
+        version = meeting.version  # checked above; the restart itself moved it
     changed = [update_meeting(actor, meeting, fields, now, version=version)]
     for later in targets:
         if later.id == meeting.id:
@@ -85,3 +93,45 @@ def update_following(actor: Person, meeting: Meeting, fields: MeetingFields, now
                                    attributed_year=None)
         changed.append(update_meeting(actor, later, plan, now, version=later.version))
     return changed
+
+
+def _restart(actor: Person, meeting: Meeting, targets: list[Meeting], shift, start_time, length,
+             now: datetime) -> None:
+    """Give ``targets`` (this meeting and the later ones) a rule of their own, on a new series
+    when earlier meetings stay behind on the old one.
+
+    Moved by whole days, they keep their slots (RECURRENCE-IDs) and each goes out as an override;
+    at a new time of day on the same dates, the new rule says the new time and no override is needed.
+    """
+    old = meeting.series
+    rule = series_mail.rule_of(old)
+    slot_day = scheduling.local_date(meeting.series_slot)
+    last_day = max(scheduling.local_date(m.series_slot or m.starts_at) for m in targets)
+    new_rule = dataclasses.replace(rule, first_date=slot_day, count=None, until=last_day)
+    if not shift.days:
+        new_rule = dataclasses.replace(new_rule, start_time=start_time.replace(tzinfo=None),
+                                       duration_minutes=int(length.total_seconds() // 60))
+    target_ids = {m.id for m in targets}
+    earlier = [m for m in db.session.scalars(sa.select(Meeting).where(Meeting.series_id == old.id))
+               if m.id not in target_ids and m.series_slot is not None
+               and m.series_slot < meeting.series_slot]
+    if any(m.status != MeetingStatus.CANCELLED for m in earlier):
+        home = MeetingSeries(organization_id=old.organization_id, rule=recurrence.rule_to_json(new_rule),
+                             created_by_id=actor.id, recurring_invite=True)
+        db.session.add(home)
+        db.session.flush()
+        audit.record(actor, "series.split", home, organization_id=old.organization_id,
+                     after={"from_series": old.id, "rule": recurrence.describe(new_rule),
+                            "meetings": len(targets)})
+        for target in targets:  # their invitees' view of the old series changes too: it ends earlier
+            series_mail.mark(target, target.invitations, now, series_id=old.id)
+            target.series = home
+            for invitation in target.invitations:
+                invitation.sequence_sent = None  # a new UID: the next message is an invite
+    else:
+        old.rule = recurrence.rule_to_json(new_rule)
+    if not shift.days:
+        for target in targets:
+            slot_local = target.series_slot.astimezone(scheduling.BEIJING)
+            target.series_slot = datetime.combine(slot_local.date(), new_rule.start_time,
+                                                  tzinfo=scheduling.BEIJING)

@@ -5,10 +5,10 @@ Revises: 0001
 Create Date: 2026-11-26
 
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # The types as they were in this release: later edits of the defaults must not change history.
 DEFAULT_TYPES = [
@@ -63,7 +63,7 @@ def _install_default_types():
         'code', 'name', 'name_en', 'default_invitees', 'quorum_rule', 'default_duration_minutes',
         'minutes_template', 'sort_order', 'is_active', 'created_at', 'updated_at')))
     existing = {row[0] for row in op.get_bind().execute(sa.text('SELECT code FROM meeting_type'))}
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     rows = [dict(code=code, name=name, name_en=name_en, default_invitees=invitees, quorum_rule=quorum,
                  default_duration_minutes=minutes, minutes_template='', sort_order=order, is_active=True,
                  created_at=now, updated_at=now)

@@ -7,8 +7,8 @@ Create Date: 2026-11-26
 """
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # As in meetings.models.meeting at this release (a migration never imports the app).
 CHECK_IN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -6,10 +6,10 @@ Create Date: 2026-11-26
 
 """
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004'
@@ -86,7 +86,7 @@ def _install_default_requirements():
         'needs_final_minutes', 'source', 'is_local_rule')),
         sa.column('effective_from', sa.Date), sa.column('effective_to', sa.Date),
         sa.column('created_at', sa.DateTime), sa.column('updated_at', sa.DateTime))
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     rows = [dict(meeting_type_id=types[code], applies_to=applies, period=period, min_count=1,
                  needs_attendance=True, needs_quorum=quorum, needs_final_minutes=True,
                  effective_from=date(2018, 1, 1), effective_to=None, source=source,

@@ -1,5 +1,5 @@
-"""Recurring meetings (例会) through the services: one meeting per date, each with its own UID,
-and "change this and following" (修改本次及以后).
+"""Recurring meetings (例会) through the services: one meeting per date, and "change this and
+following" (修改本次及以后). What goes on the wire: tests/web/test_series_invite.py.
 """
 import email
 import email.policy
@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
-from icalendar import Calendar
 
 from meetings.domain.recurrence import Frequency, Rule
 from meetings.domain.scheduling import BEIJING, local_date
@@ -71,20 +70,6 @@ def test_first_friday_at_three_for_six_months(world):
     assert event.after == {"rule": "每月第一个星期五 15:00，共 6 次", "meetings": 6}
 
 
-def test_every_occurrence_is_its_own_calendar_event(world):
-    meetings = create(world)
-    invites = db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.recipient == "member@example.org").order_by(OutboxMessage.id)).all()
-    assert len(invites) == 6 and {r.kind for r in invites} == {"invite"}
-    events = []
-    for row in invites:
-        (event,) = Calendar.from_ical(calendar_of(row.message)).walk("VEVENT")
-        events.append(event)
-    assert [str(e["UID"]) for e in events] == [f"meeting-{m.id}@orglife.local" for m in meetings]
-    assert [e.decoded("DTSTART").date() for e in events] == FIRST_FRIDAYS
-    assert all("RRULE" not in e and "RECURRENCE-ID" not in e for e in events)
-
-
 def test_a_skipped_date_is_left_out_and_does_not_use_up_the_count(world):
     national_day_week = date(2026, 10, 2)
     meetings = create(world, first_friday_rule(skip={national_day_week}))
@@ -109,8 +94,10 @@ def test_change_this_and_following_from_the_third(world):
         assert meeting.ical_sequence == 1
         assert (local_date(meeting.starts_at), beijing(meeting).time()) == (day, time(14, 30))
         assert meeting.ends_at - meeting.starts_at == timedelta(minutes=90)
-    updated = db.session.scalars(sa.select(OutboxMessage.meeting_id).where(OutboxMessage.kind == "update"))
-    assert sorted(updated) == sorted(m.id for m in meetings[2:] for _ in range(3))
+    # Each invitee: the old series again (it now ends with the second), the new one as an invite.
+    old, new = meetings[0].series_id, meetings[2].series_id
+    sent = db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.series_id)).all()
+    assert sorted(sent) == sorted([("invite", old)] * 3 + [("update", old)] * 3 + [("invite", new)] * 3)
 
 
 def test_moving_one_day_later_moves_the_following_by_one_day(world):
@@ -130,8 +117,9 @@ def test_cancelling_one_occurrence_leaves_the_others(world):
     assert [m.status for m in meetings] == [MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED,
                                             *[MeetingStatus.SCHEDULED] * 4]
     assert [m.ical_sequence for m in meetings] == [0, 1, 0, 0, 0, 0]
-    cancelled = db.session.scalars(sa.select(OutboxMessage.meeting_id).where(OutboxMessage.kind == "cancel"))
-    assert set(cancelled) == {meetings[1].id}
+    # The whole series again, with that date excluded (tests/web/test_series_invite.py reads it).
+    sent = db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.series_id)).all()
+    assert sorted(sent) == [("invite", meetings[0].series_id)] * 3 + [("update", meetings[0].series_id)] * 3
 
 
 def test_change_this_and_following_passes_over_a_cancelled_occurrence(world):
