@@ -42,6 +42,6 @@ def test_no_personal_words_means_only_the_general_rules():
 
 def test_a_long_password_is_checked_quickly():
     import time
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a shared CI machine may deschedule us
     weakness("1234567890" * 12 + "abcdefgh", personal=PERSONAL)
-    assert time.perf_counter() - started < 0.05
+    assert time.process_time() - started < 0.05

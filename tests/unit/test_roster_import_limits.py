@@ -15,16 +15,18 @@ def rows(count: int) -> bytes:
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
     data = rows(60_000)
     assert len(data) > MAX_FILE_BYTES
-    started = time.perf_counter()
+    started = time.process_time()
     result = read_roster("名册.csv", data)
-    assert time.perf_counter() - started < 0.05
+    assert time.process_time() - started < 0.05
     assert "文件过大" in result.errors[0].message and not result.rows
 
 
 def test_reading_stops_at_the_row_limit():
+    """CPU time, not wall time: on a shared CI machine this process once waited past a 1 s
+    wall-clock bound for what takes ~20 ms of work."""
     data = rows(MAX_PHYSICAL_ROWS + 10_000)
     assert len(data) <= MAX_FILE_BYTES
-    started = time.perf_counter()
+    started = time.process_time()
     result = read_roster("名册.csv", data)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert "行数过多" in result.errors[0].message and not result.rows
