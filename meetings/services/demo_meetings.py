@@ -4,6 +4,7 @@ the same services as users, so the outbox fills with real invites.
 """
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -124,12 +125,20 @@ class _Plan:
         return schedule_meeting(self.actor, self.branch, fields, self.now)
 
     def theme_day_series(self) -> list[Meeting]:
-        """每月第一个星期五 15:00 主题党日, six times from next month."""
+        """每月第一个星期五 15:00 主题党日, six times from next month: one recurring invite, whose
+        third date is then moved to the Thursday before (an override in every calendar)."""
         first = (self.today.replace(day=28) + timedelta(days=4)).replace(day=1)
         rule = recurrence.Rule(frequency=recurrence.Frequency.MONTHLY_BY_WEEKDAY, first_date=first,
                                start_time=time(15, 0), duration_minutes=120, weekday=4, ordinal=1, count=6)
         fields = self.fields("theme_day", "主题党日", self.at(30, time(15, 0)))
-        return series.create_series(self.actor, self.branch, fields, rule, self.now)
+        made = series.create_series(self.actor, self.branch, fields, rule, self.now)
+        db.session.flush()
+        third = made[2]
+        day = timedelta(days=1)
+        moved = dataclasses.replace(fields, title="主题党日（提前一天）", starts_at=third.starts_at - day,
+                                    ends_at=third.ends_at - day)
+        update_meeting(self.actor, third, moved, self.now, version=third.version)
+        return made
 
     def changes(self) -> list[Meeting]:
         """A 党员大会 moved by a day (SEQUENCE 1) and a 党小组会 cancelled with a reason."""
