@@ -23,7 +23,7 @@ from meetings.domain import ical, ical_series, recurrence
 from meetings.domain.terms import MeetingStatus
 from meetings.extensions import db
 from meetings.models import Invitation, Meeting, MeetingSeries
-from meetings.services import calendar, links, outbox, reply_address
+from meetings.services import calendar, links, locks, outbox, reply_address
 
 PENDING = "orglife.series_mail"  # Session.info key: series id → _Pending
 MAIL_LOCALE = "zh_Hans_CN"
@@ -94,7 +94,13 @@ def send(pending: dict[int, _Pending]) -> int:
     """Queue the pending series messages; returns how many."""
     queued = 0
     for series_id, entry in sorted(pending.items()):
+        db.session.flush()
+        # Two saves of different dates of one series at once must not both send SEQUENCE n+1
+        # with different contents (a client keeps the first and ignores the other): the second
+        # waits here, then reads what the first committed.
+        locks.lock_row(MeetingSeries, series_id)
         series = db.session.get(MeetingSeries, series_id)
+        db.session.refresh(series)
         meetings = _meetings(series_id)
         invited = {recipient_key(i): i for m in meetings for i in m.invitations}
         if any(i.sequence_sent is not None for i in invited.values()):
@@ -106,11 +112,10 @@ def send(pending: dict[int, _Pending]) -> int:
 
 
 def _meetings(series_id: int) -> list[Meeting]:
-    db.session.flush()
     return list(db.session.scalars(
         sa.select(Meeting).where(Meeting.series_id == series_id)
         .options(selectinload(Meeting.invitations), selectinload(Meeting.types))
-        .order_by(Meeting.series_slot, Meeting.id)))
+        .order_by(Meeting.series_slot, Meeting.id).execution_options(populate_existing=True)))
 
 
 def _mail_one(series: MeetingSeries, meetings: list[Meeting], key: tuple, invitation: Invitation,

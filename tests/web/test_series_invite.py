@@ -380,3 +380,34 @@ def test_a_series_planned_before_keeps_one_invite_per_meeting(world):
     assert str(event["UID"]) == f"meeting-{meetings[1].id}@orglife.local" and "RRULE" not in event
     body = calendar.personal_feed(world["member"], NOW, with_body=True).body
     assert "RRULE" not in body.decode()
+
+
+# --- two saves of one series at once --------------------------------------------------------
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_dates_of_one_series_saved_at_once_send_two_sequences(app, world, monkeypatch, round_):
+    """Two officers each move a different date of the series at the same moment: both saves
+    land, and each invitee's two updates carry different SEQUENCEs, the later with both moves
+    (a client keeps the first of two equal SEQUENCEs and would lose one move)."""
+    from tests.races import posts_at_once
+    from tests.web.test_meeting_pages import form_data
+    meetings = create(world)
+
+    def moved(meeting, place):
+        day = local_date(meeting.starts_at).isoformat()
+        return form_data(world, version=str(meeting.version), title="主题党日", date=day, start_time="16:00",
+                         end_time="18:00", place=place, scope="one")
+
+    answers = posts_at_once(app, monkeypatch, scheduling, ["update_meeting"], [
+        ("secretary", f"/meetings/{meetings[1].id}/edit", moved(meetings[1], "二楼")),
+        ("admin", f"/meetings/{meetings[4].id}/edit", moved(meetings[4], "五楼"))])
+    assert [status for status, _ in answers] == [302, 302]
+    db.session.expire_all()
+    updates = messages(MEMBER, "update")
+    assert len(updates) == 2
+    last = Calendar.from_ical(calendar_part(updates[-1]))
+    sequences = [int(Calendar.from_ical(calendar_part(u)).walk("VEVENT")[0]["SEQUENCE"]) for u in updates]
+    assert sequences == [1, 2]
+    places = {str(e["LOCATION"]) for e in last.walk("VEVENT")}
+    assert {"二楼", "五楼"} <= places
+    assert starts(calendar_part(updates[-1])) == database_starts(meetings)
