@@ -132,7 +132,8 @@ def _schedule_series(form, branch, fields, now):
         _show_errors(form, error)
         return _preview(rule, dates), None
     db.session.commit()
-    flash(_("已安排 %(n)s 次会议：%(rule)s。", n=len(created), rule=recurrence.describe(rule)), "success")
+    flash(_("已安排 %(n)s 次会议：%(rule)s。每位参会人收到一封邀请，日历中为一个重复日程。",
+            n=len(created), rule=recurrence.describe(rule)), "success")
     return None, redirect(url_for("meetings.branch_meetings", branch_id=branch.id))
 
 
