@@ -1,6 +1,8 @@
 """The meeting flow in Chromium: the secretary schedules, a member asks for leave on a phone,
 the secretary approves it from home; and a monthly series previewed with one date skipped.
 """
+import email
+import email.policy
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -175,5 +177,14 @@ def test_secretary_previews_a_monthly_series_and_skips_a_date(site, pages, expec
         assert len(rows) == 2 and len({m.series_id for m in rows}) == 1
         assert days[0] == first and skipped not in {d.isoformat() for d in days}
         assert all(d.day <= 7 and d.weekday() == first.weekday() for d in days)
+        # One recurring invite per invitee, not one per date; the skipped date an EXDATE.
+        sent = db.session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.series_id == rows[0].series_id)).all()
+        invitees = {i.email for i in rows[0].invitations if i.email}
+        assert sorted(m.recipient for m in sent) == sorted(invitees) and {m.kind for m in sent} == {"invite"}
+        message = email.message_from_bytes(sent[0].message, policy=email.policy.default)
+        (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        ics = part.get_payload(decode=True)
+        assert b"RRULE:FREQ=MONTHLY" in ics and b"EXDATE;TZID=Asia/Shanghai:" in ics
         db.session.remove()
     pages.assert_clean()
