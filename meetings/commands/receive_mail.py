@@ -20,7 +20,7 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from meetings.domain import inbound
 from meetings.extensions import db
@@ -32,17 +32,38 @@ HANDLED, TEMPFAIL = 0, 75  # sysexits.h: EX_OK, EX_TEMPFAIL
 
 
 def handle(raw: bytes, recipients: tuple[str, ...] = ()) -> int:
-    """Receive one message in its own transaction; HANDLED or TEMPFAIL."""
+    """Receive one message in its own transaction; HANDLED or TEMPFAIL.
+
+    Only a database that cannot be reached now is temporary. A message this code cannot handle
+    would fail the same way on every retry, and after days the MTA would bounce it to a member:
+    it is logged as unreadable instead, and the MTA told it was taken.
+    """
+    now = utcnow()
     try:
-        inbound_mail.receive(raw, utcnow(), recipients=recipients)
+        inbound_mail.receive(raw, now, recipients=recipients)
         db.session.commit()
         return HANDLED
     except IntegrityError:
         db.session.rollback()  # the same Message-ID stored by a delivery running beside this one
         return HANDLED
-    except Exception:  # the database is away, or a bug: keep the message for another try
+    except (OperationalError, InterfaceError):
         db.session.rollback()
-        log.exception("inbound mail not handled; the MTA should retry")
+        log.exception("inbound mail not handled (database unreachable); the MTA should retry")
+        return TEMPFAIL
+    except Exception:
+        db.session.rollback()
+        log.exception("inbound mail could not be handled; logged as unreadable")
+        return _log_unreadable(raw, now)
+
+
+def _log_unreadable(raw: bytes, now) -> int:
+    try:
+        inbound_mail.record_unreadable(raw, now)
+        db.session.commit()
+        return HANDLED
+    except Exception:  # not even the log row: nothing is lost if the MTA keeps it
+        db.session.rollback()
+        log.exception("inbound mail not logged; the MTA should retry")
         return TEMPFAIL
 
 

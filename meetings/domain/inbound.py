@@ -19,6 +19,7 @@ from email.utils import getaddresses
 
 MAX_BYTES = 10 * 2**20  # an answer is a few kB; a message this large is not one
 MAX_PARTS = 200
+MAX_CALENDAR_BYTES = 256 * 2**10  # a REPLY is a few kB; parsing megabytes of ATTENDEEs costs minutes
 ADDRESS_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc", "Envelope-To")
 _CALENDAR_TYPES = ("text/calendar", "application/ics", "text/x-vcalendar", "application/octet-stream")
 _AUTO_PRECEDENCE = ("bulk", "junk", "list", "auto_reply")
@@ -52,7 +53,13 @@ def sort(raw: bytes) -> Sorted:
     """Classify one message (never raises on malformed mail: it becomes ``other``)."""
     if len(raw) > MAX_BYTES:
         return Sorted(kind="too_large")
-    message = message_from_bytes(raw, policy=default_policy)
+    try:
+        return _sort(message_from_bytes(raw, policy=default_policy))
+    except RecursionError:  # multiparts nested thousands deep: nobody's calendar sends that
+        return Sorted(kind="other", reasons=["unreadable"])
+
+
+def _sort(message: Message) -> Sorted:
     base = dict(message_id=_message_id(message.get("Message-ID", "")), sender=_sender(message),
                 addressed_to=_addressed_to(message), subject=_header(message, "Subject")[:200])
     bounce = _bounce(message)
@@ -141,6 +148,8 @@ def _calendar_parts(message: Message):
         if kind not in _CALENDAR_TYPES or unnamed_file:
             continue
         data = _decoded(part)
+        if len(data) > MAX_CALENDAR_BYTES:
+            continue
         if data and b"BEGIN:VCALENDAR" in data.upper() and data not in seen:
             seen.add(data)
             yield data
@@ -181,10 +190,13 @@ def _sender(message: Message) -> str:
 
 
 def _header(message: Message, name: str) -> str:
+    """The header's text, with control characters (NUL from an encoded word) as spaces: the
+    text is stored, and PostgreSQL refuses NUL in text."""
     try:
-        return str(message.get(name, "") or "")
+        value = str(message.get(name, "") or "")
     except (ValueError, TypeError, IndexError):  # a header the parser could not make sense of
         return ""
+    return "".join(ch if ch.isprintable() else " " for ch in value)
 
 
 def _message_id(value) -> str | None:

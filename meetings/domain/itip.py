@@ -18,6 +18,10 @@ from meetings.domain.scheduling import BEIJING
 METHODS = ("REPLY", "COUNTER")
 PARTSTATS = ("ACCEPTED", "DECLINED", "TENTATIVE")
 MAX_COMMENT = 500
+MAX_ANSWERS = 20  # RFC 5546: a REPLY has one ATTENDEE; a series answer a few VEVENTs
+# A time outside these years is no meeting time: stored and shown, 9999-12-31 overflows the
+# conversion to Beijing time on every page that shows it.
+EARLIEST, LATEST = datetime(1971, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def answers(data: bytes | str) -> list[Answer]:
     found = []
     for event in calendar.walk("VEVENT"):
         found.extend(_event_answers(method, event))
-    return found
+    return found[:MAX_ANSWERS]
 
 
 def _event_answers(method: str, event) -> list[Answer]:
@@ -57,19 +61,22 @@ def _event_answers(method: str, event) -> list[Answer]:
         return []
     try:
         sequence = int(str(event.get("SEQUENCE", "0")).strip() or 0)
+        if sequence < 0:  # not a SEQUENCE anyone sent (RFC 5545: a non-negative integer)
+            return []
         recurrence_id = _utc(event.decoded("RECURRENCE-ID")) if "RECURRENCE-ID" in event else None
         start = _utc(event.decoded("DTSTART")) if method == "COUNTER" and "DTSTART" in event else None
         end = _utc(event.decoded("DTEND")) if method == "COUNTER" and "DTEND" in event else None
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, OverflowError):
         return []
     organizer = _address(event.get("ORGANIZER"))
-    comment = " ".join(" ".join(str(c) for c in _listed(event.get("COMMENT"))).split())[:MAX_COMMENT]
+    comment = " ".join(" ".join(str(c) for c in _listed(event.get("COMMENT"))).split())
+    comment = "".join(ch for ch in comment if ch.isprintable())[:MAX_COMMENT]  # no NUL, it is stored
     found = []
     for attendee in _listed(event.get("ATTENDEE")):
         partstat = str(attendee.params.get("PARTSTAT", "")).upper() if hasattr(attendee, "params") else ""
         if method == "REPLY" and partstat not in PARTSTATS:
             continue
-        found.append(Answer(method=method, uid=uid, sequence=max(sequence, 0), attendee=_address(attendee),
+        found.append(Answer(method=method, uid=uid, sequence=sequence, attendee=_address(attendee),
                             partstat=partstat if partstat in PARTSTATS else None, organizer=organizer,
                             recurrence_id=recurrence_id, comment=comment, proposed_start=start,
                             proposed_end=end))
@@ -94,7 +101,11 @@ def _utc(value) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=BEIJING)
-        return value.astimezone(UTC)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=BEIJING).astimezone(UTC)
-    raise ValueError(f"not a date or time: {value!r}")
+        moment = value.astimezone(UTC)
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(), tzinfo=BEIJING).astimezone(UTC)
+    else:
+        raise ValueError(f"not a date or time: {value!r}")
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError(f"no meeting time: {moment.isoformat()}")
+    return moment

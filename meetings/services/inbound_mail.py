@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from meetings.domain import inbound, itip
 from meetings.extensions import db
 from meetings.models import InboundMail, Invitation, Meeting, OutboxMessage, Person
-from meetings.services import audit, calendar, reply_address, responses, series_mail
+from meetings.services import audit, calendar, locks, reply_address, responses, series_mail
 
 log = logging.getLogger("orglife.inbound")
 
@@ -54,6 +54,20 @@ def receive(raw: bytes, now: datetime, *, recipients: tuple[str, ...] = ()) -> O
     return Outcome(kind=row.kind, outcome=row.outcome, reason=row.reason)
 
 
+def record_unreadable(raw: bytes, now: datetime) -> None:
+    """Log a message that could not be handled (its headers, as far as they read)."""
+    try:
+        mail = inbound.sort(raw[:64 * 2**10])
+        message_id, sender, subject = mail.message_id, mail.sender, mail.subject
+    except Exception:  # noqa: BLE001 - a log row must be written whatever the bytes are
+        message_id, sender, subject = None, "", ""
+    if message_id and _seen(message_id):
+        message_id = None  # the unique Message-ID is taken by what we did before
+    db.session.add(InboundMail(message_id=message_id, received_at=now, sender=sender[:254], subject=subject,
+                               kind="other", outcome="ignored", reason="unreadable"))
+    db.session.flush()
+
+
 def _seen(message_id: str) -> bool:
     query = sa.select(InboundMail.id).where(InboundMail.message_id == message_id)
     return db.session.scalar(query) is not None
@@ -69,16 +83,17 @@ def _answers(row: InboundMail, mail: inbound.Sorted, recipients: tuple[str, ...]
         return
     addresses = (*recipients, *mail.addressed_to)
     for answer in found:
-        _apply(row, answer, addresses, now)
+        _apply(row, answer, addresses, mail.sender, now)
         if row.outcome != "ignored":
             return
 
 
-def _apply(row: InboundMail, answer: itip.Answer, addresses: tuple[str, ...], now: datetime) -> None:
+def _apply(row: InboundMail, answer: itip.Answer, addresses: tuple[str, ...], sender: str,
+           now: datetime) -> None:
     row.kind = "counter" if answer.method == "COUNTER" else "reply"
     invitation = _invitation(answer, addresses)
     targets = _answered(answer, invitation, now) if invitation is not None else []
-    reason = _refusal(answer, invitation, targets, now)
+    reason = _refusal(answer, invitation, targets, now) or _sender_refusal(invitation, sender)
     if invitation is not None:
         shown = targets[0] if targets else invitation
         row.invitation_id, row.meeting_id = shown.id, shown.meeting_id
@@ -89,6 +104,9 @@ def _apply(row: InboundMail, answer: itip.Answer, addresses: tuple[str, ...], no
     if answer.method == "COUNTER":
         _counter(row, targets[0], answer)
         return
+    for target in targets:  # answers racing each other (or the member's click) apply in turn
+        locks.lock_row(Invitation, target.id)
+        db.session.refresh(target)
     changed = [t for t in targets if responses.answer_from_calendar(t, answer.partstat, answer.comment, now)]
     row.outcome, row.reason = ("applied", answer.partstat.lower()) if changed else ("ignored", "unchanged")
     row.detail = answer.comment[:500]
@@ -147,6 +165,13 @@ def _refusal(answer: itip.Answer, invitation: Invitation | None, targets: list[I
     return ""
 
 
+def _sender_refusal(invitation: Invitation, sender: str) -> str:
+    """The message must come From the invitee's address too, not only name it as ATTENDEE."""
+    if sender != (invitation.email or "").lower():
+        return "sender_not_invitee"
+    return ""
+
+
 def _counter(row: InboundMail, invitation: Invitation, answer: itip.Answer) -> None:
     """改期建议: kept on the row and shown on the meeting page to whoever plans it."""
     row.outcome, row.reason = "shown", "counter"
@@ -168,6 +193,9 @@ def _bounce(row: InboundMail, bounce: inbound.Bounce, now: datetime) -> None:
         row.reason = "unknown_message"
         return
     row.meeting_id = sent.meeting_id
+    if not bounce.recipients:  # Action: delayed or delivered: the relay still tries, or it arrived
+        row.reason = "not_a_failure"
+        return
     failed = [r for r in bounce.recipients if r == sent.recipient.lower()]
     person = db.session.get(Person, sent.person_id) if sent.person_id else None
     if not failed or person is None or (person.email or "").lower() != failed[0]:
@@ -191,7 +219,8 @@ def _sent_message(message_id: str | None) -> OutboxMessage | None:
 def counters(meeting_id: int, *, limit: int = 20) -> list[InboundMail]:
     """改期建议 received for a meeting, newest first (for whoever plans it)."""
     return list(db.session.scalars(sa.select(InboundMail).where(
-        InboundMail.meeting_id == meeting_id, InboundMail.kind == "counter", InboundMail.outcome == "shown")
+        InboundMail.meeting_id == meeting_id, InboundMail.kind == "counter", InboundMail.outcome == "shown",
+        InboundMail.proposed_start.between(itip.EARLIEST, itip.LATEST))
         .order_by(InboundMail.id.desc()).limit(limit)))
 
 

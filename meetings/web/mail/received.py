@@ -23,7 +23,9 @@ OUTCOMES = {
     "unknown_message": _l("退信所指的邮件不是本系统发出的"),
     "not_our_recipient": _l("退信的收件人与原邮件不符"),
     "auto_reply": _l("自动回复，已忽略"), "other": _l("不是日历答复，已忽略"),
-    "too_large": _l("邮件过大，已忽略"),
+    "too_large": _l("邮件过大，已忽略"), "unreadable": _l("无法解析的邮件，已忽略"),
+    "not_a_failure": _l("投递延迟或成功的通知，不是退信"),
+    "sender_not_invitee": _l("发件人不是该邀请的收件人"),
 }
 
 
