@@ -327,9 +327,15 @@ def _upcoming(meeting: Meeting, now: datetime) -> bool:
     return meeting.ends_at > now
 
 
+def _beijing(value):
+    return value.astimezone(scheduling.BEIJING) if isinstance(value, datetime) else value
+
+
 def _snapshot(meeting: Meeting) -> dict:
     """The meeting's audited fields in JSON form (history shows before/after from these)."""
-    values = {name: audit.plain(getattr(meeting, name)) for name in CALENDAR_FIELDS}
+    # Times in Beijing whichever zone they came in: a form's +08:00 and the database's UTC are
+    # the same instant, and comparing their text made every save a change (SEQUENCE +1, mail).
+    values = {name: audit.plain(_beijing(getattr(meeting, name))) for name in CALENDAR_FIELDS}
     values["types"] = "、".join(t.name for t in meeting.types)
     values["host"] = meeting.host.name if meeting.host else None
     values["recorder"] = meeting.recorder.name if meeting.recorder else None
