@@ -1,7 +1,7 @@
 """Saving the edit form as it was shown changes nothing: no history entry, no mail, the same
 SEQUENCE (outside review: the form's +08:00 times and the database's UTC ones compared as text,
 so every save was a change, mailed everyone and made their pending calendar answers stale)."""
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -32,7 +32,10 @@ def nothing_happened(meeting_id: int, sequence: int, mails: int) -> None:
 
 def test_saving_a_meeting_unchanged_changes_nothing(client, auth, world, clock):
     clock.pin(TEST_NOW)
-    meeting = make_meeting(world, now=TEST_NOW, starts_at=TEST_NOW + timedelta(days=5))
+    # 15:00 on a day ahead: the form has one date, so a meeting must not run past midnight
+    # (CI runs this with TEST_NOW at 23:59:30).
+    day = local_date(TEST_NOW) + timedelta(days=5)
+    meeting = make_meeting(world, now=TEST_NOW, starts_at=datetime.combine(day, time(15), tzinfo=BEIJING))
     db.session.commit()
     mails = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
     auth.login("secretary")
