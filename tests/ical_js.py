@@ -4,12 +4,11 @@ Needs node and ``npm ci`` in tests/js: without them the calling test is skipped,
 REQUIRE_ALL=1 (CI installs both).
 """
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.outside_tools import require, unfaked_env, write_ics
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 
@@ -24,18 +23,11 @@ def missing_tooling() -> str | None:
 
 def read_with_ical_js(files: dict[str, bytes], folder: Path) -> dict[str, dict]:
     """{name: {"method", "events": [{uid, summary, status, sequence, zone, start, end}]}}."""
-    reason = missing_tooling()
-    if reason:
-        if os.environ.get("REQUIRE_ALL") == "1":
-            pytest.fail(f"REQUIRE_ALL=1 but {reason}")
-        pytest.skip(reason)
-    paths = {}
-    for name, data in files.items():
-        paths[name] = folder / f"{name}.ics"
-        paths[name].write_bytes(data)
+    require(missing_tooling())
+    paths = write_ics(files, folder)
     # node only parses the files: it needs no clock, and under CI's faketime it cannot start.
     # No timeout: Popen's timed wait sleeps with time.sleep, which fails there (EINVAL).
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+    env = unfaked_env()
     result = subprocess.run(["node", str(JS_DIR / "check_ical.mjs"), *map(str, paths.values())],
                             capture_output=True, text=True, check=False, env=env)
     assert result.returncode == 0, result.stdout + result.stderr

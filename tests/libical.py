@@ -9,7 +9,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
+from tests.outside_tools import require, unfaked_env, write_ics
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 SCRIPT = Path(__file__).resolve().parent / "tools" / "libical_expand.py"
@@ -27,15 +27,8 @@ def missing_tooling() -> str | None:
 
 def expand_with_libical(files: dict[str, bytes], folder: Path) -> dict[str, list[datetime]]:
     """{name: sorted UTC starts of every occurrence of every event in that file}."""
-    reason = missing_tooling()
-    if reason:
-        if os.environ.get("REQUIRE_ALL") == "1":
-            pytest.fail(f"REQUIRE_ALL=1 but {reason}")
-        pytest.skip(reason)
-    paths = {}
-    for name, data in files.items():
-        paths[name] = folder / f"{name}.ics"
-        paths[name].write_bytes(data)
+    require(missing_tooling())
+    paths = write_ics(files, folder)
     result = subprocess.run([SYSTEM_PYTHON, str(SCRIPT), *map(str, paths.values())], capture_output=True,
                             text=True, env=_env(), check=False)
     assert result.returncode == 0, result.stderr
@@ -45,6 +38,4 @@ def expand_with_libical(files: dict[str, bytes], folder: Path) -> dict[str, list
 
 
 def _env() -> dict[str, str]:
-    # It only parses files: no faketime (CI runs some suites under it), and none of our venv.
-    return {k: v for k, v in os.environ.items()
-            if k != "LD_PRELOAD" and not k.startswith("FAKETIME") and k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    return unfaked_env("VIRTUAL_ENV", "PYTHONPATH")  # Debian's Python, not our virtualenv

@@ -32,7 +32,7 @@ from meetings.services import (
     requirements,
 )
 from meetings.services.compliance_sql import Grouping
-from meetings.services.notify import MAIL_LOCALE
+from meetings.services.invitee_mail import MAIL_LOCALE
 
 AT_RISK, OVERDUE = "at_risk", "campaign_overdue"
 CAMPAIGN_WATCH_DAYS = 60  # overdue campaigns are chased this long after their deadline

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from meetings.domain import inbound, itip
 from meetings.extensions import db
@@ -130,6 +131,7 @@ def _answered(answer: itip.Answer, invitation: Invitation, now: datetime) -> lis
     key = series_mail.recipient_key(invitation)
     theirs = [i for i in db.session.scalars(
         sa.select(Invitation).join(Meeting, Meeting.id == Invitation.meeting_id)
+        .options(contains_eager(Invitation.meeting))  # each target's meeting is read below
         .where(Meeting.series_id == meeting.series_id).order_by(Meeting.series_slot))
         if series_mail.recipient_key(i) == key]
     if answer.recurrence_id is not None:

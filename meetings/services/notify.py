@@ -6,16 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
-from email.headerregistry import Address
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 
 from meetings.domain import ical
 from meetings.models import Invitation, Meeting
-from meetings.services import calendar, links, outbox, reply_address, series_mail
+from meetings.services import calendar, invitee_mail, links, outbox, reply_address, series_mail
 
-MAIL_LOCALE = "zh_Hans_CN"  # notices go out in Chinese, whatever language the sender browses in
 SUBJECT_PREFIX = {"invite": "会议通知", "update": "会议变更", "cancel": "会议取消", "reminder": "会议提醒",
                   "nudge": "请回复参会"}
 KINDS = tuple(SUBJECT_PREFIX)
@@ -51,10 +48,7 @@ def meeting_mail(meeting: Meeting, invitations: Iterable[Invitation], kind: str,
 def _message(meeting: Meeting, invitation: Invitation, kind: str, event: ical.EventData,
              now: datetime, *, uninvited: bool):
     """One email: text + HTML, and for invite/update/cancel the iMIP calendar part."""
-    context = _context(meeting, invitation, kind, uninvited=uninvited)
-    with force_locale(MAIL_LOCALE):
-        text = render_template("email/meeting.txt", **context)
-        html = render_template("email/meeting.html", **context)
+    parts = invitee_mail.render("meeting", _context(meeting, invitation, kind, uninvited=uninvited))
     calendar_part, method = None, None
     if kind in CALENDAR_KINDS:
         method = "CANCEL" if kind == "cancel" else "REQUEST"
@@ -63,12 +57,8 @@ def _message(meeting: Meeting, invitation: Invitation, kind: str, event: ical.Ev
         calendar_part = ical.invite(mailed, calendar.attendee(invitation), method)
         if method == "REQUEST":
             invitation.sequence_sent = event.sequence
-    name, address = calendar.organizer()
-    return outbox.build_message(
-        sender=Address(display_name=name, addr_spec=address),
-        recipient=Address(display_name=ical.clean_name(invitation.display_name), addr_spec=invitation.email),
-        subject=f"【{SUBJECT_PREFIX[kind]}】{meeting.title}", text=text, html=html, now=now,
-        calendar=calendar_part, method=method)
+    return invitee_mail.message(invitation, subject=f"【{SUBJECT_PREFIX[kind]}】{meeting.title}", parts=parts,
+                                now=now, calendar_part=calendar_part, method=method)
 
 
 def _context(meeting: Meeting, invitation: Invitation, kind: str, *, uninvited: bool) -> dict:

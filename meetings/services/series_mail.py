@@ -11,22 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from email.headerregistry import Address
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 
-from meetings.domain import ical, ical_series, recurrence
+from meetings.domain import ical_series, recurrence
 from meetings.domain.terms import MeetingStatus
 from meetings.extensions import db
 from meetings.models import Invitation, Meeting, MeetingSeries
-from meetings.services import calendar, links, locks, outbox, reply_address
+from meetings.services import calendar, invitee_mail, links, locks, outbox, reply_address
 
 PENDING = "orglife.series_mail"  # Session.info key: series id → _Pending
-MAIL_LOCALE = "zh_Hans_CN"
 SUBJECT_PREFIX = {"invite": "例会通知", "update": "例会变更", "cancel": "例会取消"}
 
 
@@ -101,12 +98,12 @@ def send(pending: dict[int, _Pending]) -> int:
         locks.lock_row(MeetingSeries, series_id)
         series = db.session.get(MeetingSeries, series_id)
         db.session.refresh(series)
-        meetings = _meetings(series_id)
-        invited = {recipient_key(i): i for m in meetings for i in m.invitations}
-        if any(i.sequence_sent is not None for i in invited.values()):
+        meetings = _Meetings(_meetings(series_id))
+        if any(i.sequence_sent is not None for m in meetings.all for i in m.invitations):
             series.ical_sequence += 1  # one step per transaction, however many meetings changed
         for key, invitation in sorted(entry.invitees.items()):
-            queued += _mail_one(series, meetings, key, invited.get(key, invitation), entry)
+            theirs = meetings.by_recipient.get(key, [])
+            queued += _mail_one(series, meetings, theirs, theirs[0][1] if theirs else invitation, entry)
     db.session.flush()
     return queued
 
@@ -118,20 +115,35 @@ def _meetings(series_id: int) -> list[Meeting]:
         .order_by(Meeting.series_slot, Meeting.id).execution_options(populate_existing=True)))
 
 
-def _mail_one(series: MeetingSeries, meetings: list[Meeting], key: tuple, invitation: Invitation,
-              entry: _Pending) -> int:
+class _Meetings:
+    """A series' meetings, read once per message batch: each one's calendar occurrence, and
+    each recipient's (meeting, invitation) pairs in slot order."""
+
+    def __init__(self, meetings: list[Meeting]):
+        self.all = meetings
+        self.occurrence = {m.id: _occurrence(m) for m in meetings if m.series_slot is not None}
+        self.by_recipient: dict[tuple, list[tuple[Meeting, Invitation]]] = {}
+        for meeting in meetings:
+            for invitation in meeting.invitations:
+                self.by_recipient.setdefault(recipient_key(invitation), []).append((meeting, invitation))
+
+    def data(self, series: MeetingSeries, meetings) -> ical_series.SeriesData:
+        return _series(series, [self.occurrence[m.id] for m in meetings if m.id in self.occurrence])
+
+
+def _mail_one(series: MeetingSeries, meetings: _Meetings, theirs: list[tuple[Meeting, Invitation]],
+              invitation: Invitation, entry: _Pending) -> int:
     if not invitation.email:
         return 0
-    theirs = [(m, i) for m in meetings for i in m.invitations if recipient_key(i) == key]
     shown = [(m, i) for m, i in theirs if m.status != MeetingStatus.CANCELLED]
     if shown:
         kind = "update" if any(i.sequence_sent is not None for _, i in theirs) else "invite"
-        data = series_data(series, [m for m, _ in shown])
+        data = meetings.data(series, [m for m, _ in shown])
         first = _first_ahead(shown, entry.now)
         method = "REQUEST"
     else:
         kind, method = "cancel", "CANCEL"
-        data = series_data(series, meetings, include_cancelled=True)
+        data = meetings.data(series, meetings.all)
         first = theirs[0] if theirs else (None, invitation)
     answering = first[1]
     own = reply_address.for_invitation(answering.id) if answering.id else None
@@ -150,15 +162,20 @@ def _first_ahead(shown: list[tuple[Meeting, Invitation]], now: datetime) -> tupl
     return next(((m, i) for m, i in shown if m.ends_at >= now), shown[-1])
 
 
-def series_data(series: MeetingSeries, meetings, *,
-                include_cancelled: bool = False) -> ical_series.SeriesData:
+def series_data(series: MeetingSeries, meetings) -> ical_series.SeriesData:
     """The series as ``ical_series`` shows it: these meetings (less cancelled ones) on their slots."""
-    occurrences = tuple(
-        ical_series.Occurrence(slot=m.series_slot, event=calendar.event_data(m, cancelled=False))
-        for m in meetings
-        if m.series_slot is not None and (include_cancelled or m.status != MeetingStatus.CANCELLED))
+    return _series(series, [_occurrence(m) for m in meetings
+                            if m.series_slot is not None and m.status != MeetingStatus.CANCELLED])
+
+
+def _occurrence(meeting) -> ical_series.Occurrence:
+    event = calendar.event_data(meeting, cancelled=False)
+    return ical_series.Occurrence(slot=meeting.series_slot, event=event)
+
+
+def _series(series: MeetingSeries, occurrences) -> ical_series.SeriesData:
     return ical_series.SeriesData(uid=series_uid(series.id), sequence=series.ical_sequence,
-                                  rule=rule_of(series), occurrences=occurrences)
+                                  rule=rule_of(series), occurrences=tuple(occurrences))
 
 
 def rule_of(series: MeetingSeries) -> recurrence.Rule:
@@ -185,15 +202,9 @@ def _message(series: MeetingSeries, shown, theirs, invitation: Invitation, kind:
         "rows": [_row(m, i, now) for m, i in shown],
         "site_name": current_app.config.get("SITE_NAME", "组织生活"),
     }
-    with force_locale(MAIL_LOCALE):
-        text = render_template("email/series.txt", **context)
-        html = render_template("email/series.html", **context)
-    name, address = calendar.organizer()
-    return outbox.build_message(
-        sender=Address(display_name=name, addr_spec=address),
-        recipient=Address(display_name=ical.clean_name(invitation.display_name), addr_spec=invitation.email),
-        subject=f"【{SUBJECT_PREFIX[kind]}】{title}", text=text, html=html, now=now,
-        calendar=part, method=method)
+    return invitee_mail.message(invitation, subject=f"【{SUBJECT_PREFIX[kind]}】{title}",
+                                parts=invitee_mail.render("series", context), now=now, calendar_part=part,
+                                method=method)
 
 
 def _row(meeting: Meeting, invitation: Invitation, now: datetime) -> dict:

@@ -287,6 +287,15 @@ def test_the_personal_feed_shows_the_same_master_and_overrides(world, tmp_path):
 
 # --- answers from the calendar ------------------------------------------------------------
 
+def latest_invite() -> clients.Invite:
+    """The member's newest series message, as a client reads it."""
+    return clients.read_invite(messages()[-1].message)
+
+
+def logged_reason() -> str:
+    return db.session.scalars(sa.select(InboundMail)).one().reason
+
+
 def member_invitations(meetings) -> list[Invitation]:
     db.session.expire_all()
     member = db.session.scalar(sa.select(Person.id).where(Person.email == MEMBER))
@@ -297,7 +306,7 @@ def member_invitations(meetings) -> list[Invitation]:
 @pytest.mark.parametrize("client", clients.CLIENTS)
 def test_accepting_the_series_accepts_every_occurrence_to_come(world, client):
     meetings = create(world)
-    invite = clients.read_invite(messages()[-1].message)
+    invite = latest_invite()
     assert handle(clients.reply(client, invite, "ACCEPTED")) == HANDLED
     assert [i.rsvp for i in member_invitations(meetings)] == [Rsvp.ATTENDING] * 6
     row = db.session.scalars(sa.select(InboundMail)).one()
@@ -307,7 +316,7 @@ def test_accepting_the_series_accepts_every_occurrence_to_come(world, client):
 @pytest.mark.parametrize("client", clients.CLIENTS)
 def test_declining_one_occurrence_is_a_leave_request_for_that_one(world, client):
     meetings = create(world)
-    invite = clients.read_invite(messages()[-1].message)
+    invite = latest_invite()
     raw = clients.reply(client, invite, "DECLINED", comment="出差", recurrence_id=meetings[2].series_slot)
     assert handle(raw) == HANDLED
     assert [i.rsvp for i in member_invitations(meetings)] == [
@@ -317,7 +326,7 @@ def test_declining_one_occurrence_is_a_leave_request_for_that_one(world, client)
 
 def test_an_answer_for_a_slot_the_series_lacks_changes_nothing(world):
     meetings = create(world)
-    invite = clients.read_invite(messages()[-1].message)
+    invite = latest_invite()
     no_such_slot = meetings[2].series_slot + timedelta(days=1)
     raw = clients.reply("gmail", invite, "ACCEPTED", recurrence_id=no_such_slot)
     assert handle(raw) == HANDLED
@@ -328,14 +337,14 @@ def test_an_answer_for_a_slot_the_series_lacks_changes_nothing(world):
 
 def test_an_answer_to_the_series_before_a_change_is_stale(world):
     meetings = create(world)
-    first_invite = clients.read_invite(messages()[-1].message)
+    first_invite = latest_invite()
     moved = make_fields(world, title="主题党日", starts_at=meetings[1].starts_at + timedelta(hours=1))
     scheduling.update_meeting(world["secretary"], meetings[1], moved, NOW, version=meetings[1].version)
     db.session.commit()
     assert handle(clients.reply("outlook", first_invite, "ACCEPTED")) == HANDLED
-    assert db.session.scalars(sa.select(InboundMail)).one().reason == "stale_sequence"
+    assert logged_reason() == "stale_sequence"
     assert {i.rsvp for i in member_invitations(meetings)} == {Rsvp.PENDING}
-    fresh = clients.read_invite(messages()[-1].message)
+    fresh = latest_invite()
     assert fresh.sequence == 1
     assert handle(clients.reply("outlook", fresh, "ACCEPTED")) == HANDLED
     assert {i.rsvp for i in member_invitations(meetings)} == {Rsvp.ATTENDING}
@@ -343,24 +352,24 @@ def test_an_answer_to_the_series_before_a_change_is_stale(world):
 
 def test_the_old_uid_after_a_split_is_not_the_new_series(world):
     meetings = create(world)
-    old_invite = clients.read_invite(messages()[-1].message)
+    old_invite = latest_invite()
     fields = make_fields(world, title="主题党日", starts_at=meetings[2].starts_at + timedelta(days=1))
     series.update_following(world["secretary"], meetings[2], fields, NOW, version=meetings[2].version)
     db.session.commit()
-    new_invite = clients.read_invite(messages()[-1].message)
+    new_invite = latest_invite()
     forged = clients.reply("apple", new_invite, "ACCEPTED", uid=old_invite.uid)
     assert handle(forged) == HANDLED
-    assert db.session.scalars(sa.select(InboundMail)).one().reason == "unknown_uid"
+    assert logged_reason() == "unknown_uid"
     assert handle(clients.reply("apple", new_invite, "ACCEPTED")) == HANDLED
     assert [i.rsvp for i in member_invitations(meetings)] == [Rsvp.PENDING] * 2 + [Rsvp.ATTENDING] * 4
 
 
 def test_another_invitees_address_cannot_answer_the_series(world):
     meetings = create(world)
-    invite = clients.read_invite(messages()[-1].message)
+    invite = latest_invite()
     other = next(i.email for i in meetings[0].invitations if i.email and i.email != MEMBER)
     assert handle(clients.reply("thunderbird", invite, "ACCEPTED", attendee=other)) == HANDLED
-    assert db.session.scalars(sa.select(InboundMail)).one().reason == "not_the_invitee"
+    assert logged_reason() == "not_the_invitee"
     assert {i.rsvp for m in meetings for i in m.invitations} == {Rsvp.PENDING}
 
 
