@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from meetings.domain.terms import Role
-from meetings.services.demo_data import ACCOUNTS, DEFAULT_PASSWORD
+from meetings.seeding.demo.data import ACCOUNTS, DEFAULT_PASSWORD
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 MEETING_LINK = re.compile(r'href="/meetings/(\d+)"')

@@ -87,10 +87,11 @@ def register_blueprints(app: Flask) -> None:
     from meetings.web import compliance as compliance_pages
     from meetings.web import mail as mail_pages
     from meetings.web import meetings as meeting_pages
+    from meetings.web import supervision as supervision_pages
     from meetings.web import tokens as token_pages
 
     for module in (auth, main, orgs, roster, meeting_pages, actions, attachments, calendar, types,
-                   campaign_pages, compliance_pages, audit, mail_pages):
+                   campaign_pages, compliance_pages, supervision_pages, audit, mail_pages):
         app.register_blueprint(module.bp)
     app.register_blueprint(token_pages.bp)
     register_api(app)

@@ -23,6 +23,12 @@ def today_in_beijing() -> date:
     return utcnow().astimezone(BEIJING).date()
 
 
+def pinned() -> datetime | None:
+    """The instant the clock is pinned at, or None when it runs (tests read "now" here, never
+    the wall clock)."""
+    return _pinned
+
+
 def pin(instant: datetime | None) -> None:
     """Stop the clock at ``instant`` (aware), or let it run again with ``None``."""
     global _pinned

@@ -14,6 +14,7 @@ from meetings.models import (
     Campaign,
     Invitation,
     Meeting,
+    Notice,
     Organization,
     Person,
     RoleAssignment,
@@ -52,6 +53,9 @@ class Action(StrEnum):
     END_SIGN_IN = "sign_in.end"  # end a signed-in session (退出某台设备; only its owner)
     VIEW_AUDIT = "audit.view"  # the 审计日志 of the units in scope (administrators only)
     MANAGE_MAIL = "mail.manage"  # the site's mail queue: undelivered mail, re-queue (the whole tree's)
+    SEND_NOTICE = "notice.send"  # 催办: remind a branch in scope of what it owes (on a branch)
+    ANSWER_NOTICE = "notice.answer"  # read receipt and reply of the branch (on a branch or notice)
+    VIEW_NOTICE = "notice.view"  # a notice: its sender's side (overseers) and its branch's
 
 
 # Which role lets its holder do what inside its subtree.
@@ -59,7 +63,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.LIAISON: frozenset(
         {Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON, Action.VIEW_OVERSIGHT,
-         Action.VIEW_MEETINGS, Action.VIEW_MINUTES, Action.VIEW_COMPLIANCE}
+         Action.VIEW_MEETINGS, Action.VIEW_MINUTES, Action.VIEW_COMPLIANCE, Action.SEND_NOTICE}
     ),
     Role.SECRETARY: frozenset(
         {
@@ -79,6 +83,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VIEW_MINUTES,
             Action.CLOSE_ACTION,
             Action.VIEW_COMPLIANCE,
+            Action.ANSWER_NOTICE,
         }
     ),
     Role.RECORDER: frozenset(
@@ -130,6 +135,8 @@ def can(person: Person | None, action: Action, obj: object) -> bool:
         return _can_on_transfer(person, action, obj)
     if isinstance(obj, Campaign):
         return _can_on_campaign(person, action, obj)
+    if isinstance(obj, Notice):
+        return _can_on_notice(person, action, obj)
     if isinstance(obj, ApiToken):  # personal: nobody, not even an administrator, uses another's
         return action == Action.MANAGE_TOKEN and obj.person_id == person.id
     if isinstance(obj, SignIn):  # personal too: an officer ends sessions by resetting the password
@@ -138,7 +145,8 @@ def can(person: Person | None, action: Action, obj: object) -> bool:
 
 
 # What a person must be able to do to an object to know that it exists at all.
-SEEING = {Meeting: Action.VIEW_MEETINGS, ActionItem: Action.VIEW_MEETINGS, Organization: Action.VIEW_ORG,
+SEEING = {Meeting: Action.VIEW_MEETINGS, ActionItem: Action.VIEW_MEETINGS, Notice: Action.VIEW_NOTICE,
+          Organization: Action.VIEW_ORG,
           Person: Action.VIEW_PERSON}
 
 
@@ -248,6 +256,20 @@ def _can_on_campaign(person: Person, action: Action, campaign: Campaign) -> bool
     if action == Action.MANAGE_CAMPAIGNS:
         return _can_on_org(person, action, campaign.scope)
     return action == Action.VIEW_COMPLIANCE and bool(campaign_view_roots(person, campaign))
+
+
+def _can_on_notice(person: Person, action: Action, notice: Notice) -> bool:
+    """催办: the overseers of its branch see it; the branch's secretary reads and answers it.
+    A secretary never sees another branch's notices, nor an overseer another scope's."""
+    branch = notice.branch
+    # Only the branch answers for itself: an administrator above it holds every action, but
+    # opening the notice is no read receipt of the branch, nor may they reply in its name.
+    answers = Role.SECRETARY in roles_over(person, branch)
+    if action == Action.ANSWER_NOTICE:
+        return answers
+    if action == Action.VIEW_NOTICE:
+        return answers or _can_on_org(person, Action.VIEW_OVERSIGHT, branch)
+    return False
 
 
 def campaign_view_roots(person: Person, campaign: Campaign) -> list[Organization]:

@@ -8,14 +8,15 @@ from openapi_schema_validator import OAS31Validator
 
 from meetings.api.openapi import document
 from meetings.extensions import db
-from meetings.models import Person, utcnow
+from meetings.models import Person
 from meetings.services import api_tokens
+from tests.fixed_time import pinned_now
 
 
 def bearer(person: Person, *, read_only: bool = True, expires_at=None) -> dict:
     """Headers carrying a new token of ``person`` (committed)."""
     _, plaintext = api_tokens.issue(person, person, "测试脚本", read_only=read_only, expires_at=expires_at,
-                                    now=utcnow())
+                                    now=pinned_now())
     db.session.commit()
     return {"Authorization": f"Bearer {plaintext}"}
 

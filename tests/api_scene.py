@@ -24,11 +24,11 @@ from schemathesis.checks import (
 )
 
 from meetings.extensions import db
-from meetings.models import utcnow
 from meetings.services import minutes, notify, scheduling
 from tests.api_client import bearer
 from tests.builders import World, empty_tables, make_world
 from tests.compliance_builders import add_meeting, install_rules
+from tests.fixed_time import pinned_now
 from tests.meeting_builders import NOW, held_meeting_with_final_minutes, make_meeting, make_started_meeting
 
 # The issue's contract: no 5xx, and status, media type, headers and body as documented.
@@ -46,7 +46,7 @@ def populate(world: World) -> None:
     with mock.patch.object(notify, "meeting_mail"):  # the invitations' mail is most of the cost
         held_meeting_with_final_minutes(world)
         drafted = make_started_meeting(world, started=timedelta(hours=3))
-        minutes.save_draft(world["recorder"], drafted, "## 草稿\n\n待补充。", 0, utcnow())
+        minutes.save_draft(world["recorder"], drafted, "## 草稿\n\n待补充。", 0, pinned_now())
         make_meeting(world)
         cancelled = make_meeting(world, title="党课：学习党章", code="party_lecture")
         scheduling.cancel_meeting(world["secretary"], cancelled, "书记出差，另行通知。", NOW)

@@ -6,8 +6,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from meetings.extensions import db
-from meetings.models import Attachment, AuditEvent, utcnow
+from meetings.models import Attachment, AuditEvent
 from tests import file_samples as f
+from tests.fixed_time import pinned_now
 from tests.meeting_builders import make_meeting
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -16,7 +17,7 @@ MB = 1024 * 1024
 
 def upcoming_meeting(world, days: int = 3):
     """An a1 meeting ``days`` ahead, committed."""
-    now = utcnow()
+    now = pinned_now()
     meeting = make_meeting(world, now=now, starts_at=now + timedelta(days=days))
     db.session.commit()
     return meeting

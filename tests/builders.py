@@ -10,7 +10,7 @@ from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, Perso
 from meetings.extensions import db
 from meetings.models import Organization, Person
 from meetings.models.audit import SQLITE_TRIGGERS
-from meetings.services import orgs, roster, sign_ins
+from meetings.services import history, orgs, roster, sign_ins
 
 PASSWORD = "correct-horse-battery"
 _HASHES: dict[str, str] = {}
@@ -30,7 +30,9 @@ def password_hash() -> str:
 
 
 def make_org(name: str, kind: OrgKind, parent: Organization | None = None) -> Organization:
-    return orgs.create(None, name=name, kind=kind, parent=parent)
+    """A unit that existed before the records began (an admin's new unit exists from today)."""
+    with history.backdated(None):
+        return orgs.create(None, name=name, kind=kind, parent=parent)
 
 
 def make_person(branch: Organization | None, name: str, *, login: str | None = None,
@@ -67,7 +69,29 @@ class World:
 
 
 def make_world() -> World:
-    """Every role of the policy, each on its own account (login = role name)."""
+    """Every role of the policy, each on its own account (login = role name), all of it there
+    since before the records began."""
+    with history.backdated(None):
+        return _make_world()
+
+
+def elect_committee(branch: Organization, *, members: int = 7, seats: int = 3) -> list[Person]:
+    """Bring ``branch`` to ``members`` full members with ``seats`` committee seats (支部工作条例
+    §9: a 支部委员会 needs seven full members), since before records; returns those added."""
+    with history.backdated(None):
+        have = list(db.session.scalars(sa.select(Person).where(
+            Person.branch_id == branch.id, Person.category == PersonCategory.FULL)))
+        added = [make_person(branch, f"委员{i}") for i in range(max(0, members - len(have)))]
+        seated = roster.committee(branch)
+        titles = [t for t in CommitteeTitle if t not in {s.title for s in seated}]
+        free = [p for p in have + added if p.id not in {s.person_id for s in seated}]
+        for person, title in zip(free, titles[:max(0, seats - len(seated))], strict=False):
+            roster.set_committee_seat(None, branch, person, title)
+        db.session.flush()
+        return added
+
+
+def _make_world() -> World:
     w = World()
     w.root = make_org("省直机关工委", OrgKind.COMMITTEE)
     w.pc_a = make_org("省发改委机关党委", OrgKind.PARTY_COMMITTEE, w.root)

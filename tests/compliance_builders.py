@@ -4,15 +4,30 @@ Bypasses the scheduling services on purpose: the engine must judge what is in th
 (a meeting recorded but without quorum, minutes finalized late …) however it got there.
 """
 import random
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+from meetings import clock
 from meetings.domain.terms import MeetingStatus, MinutesState
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingType, Minutes, Organization
 from meetings.services import meeting_types, requirements
 from meetings.services.requirements import RequirementFields
+from tests.fixed_time import pinned_now
 
 STATUS_MIX = [MeetingStatus.HELD] * 5 + [MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED]
+
+
+@contextmanager
+def recorded_at(moment: datetime):
+    """Enter what the block commits as if it had been recorded at ``moment`` (the site's clock
+    stands there meanwhile), so that an as-of view of a later day sees it."""
+    before = pinned_now()
+    clock.pin(moment)
+    try:
+        yield
+    finally:
+        clock.pin(before)
 
 
 def install_rules() -> dict[str, MeetingType]:

@@ -10,10 +10,11 @@ import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from meetings.domain.periods import Period
 from meetings.domain.scheduling import local_date
-from meetings.domain.terms import AttachmentKind, Attendance
+from meetings.domain.supervision import ReplyKind
+from meetings.domain.terms import AttachmentKind, Attendance, PeriodKind
 from meetings.extensions import db
-from meetings.models import utcnow
 from meetings.services import (
     actions,
     api_tokens,
@@ -30,9 +31,11 @@ from meetings.services import (
     scheduling,
 )
 from meetings.services.meeting_types import TypeFields
+from meetings.services.supervision import notices
 from tests import file_samples
 from tests.builders import make_org, make_world, roster_xlsx
 from tests.campaign_builders import make_campaign
+from tests.fixed_time import pinned_now
 from tests.meeting_builders import make_meeting, make_started_meeting, type_id
 from tests.unit.xss_corpus import HTML_TAGS, MARKDOWN
 
@@ -60,7 +63,7 @@ def long(tag: str, *, markdown: bool = False) -> str:
 
 def meeting_form(world, **overrides) -> dict:
     """What the schedule form posts for a valid 主题党日 of a1 ten days ahead (``overrides`` change it)."""
-    day = local_date(utcnow() + timedelta(days=10)).isoformat()
+    day = local_date(pinned_now() + timedelta(days=10)).isoformat()
     data = {"type_ids": [str(type_id("theme_day"))], "title": "七月主题党日", "agenda": "", "date": day,
             "start_time": "15:00", "end_time": "17:00", "place": "", "online_url": "",
             "invitees": [str(world["secretary"].id)], "host_id": "", "recorder_id": "", "guests": "",
@@ -80,6 +83,7 @@ class Hostile:
     done_item: object = None
     attachment: object = None
     campaign: object = None
+    notice: object = None
     requirement: object = None
     token: object = None
     group: object = None
@@ -100,7 +104,7 @@ class Hostile:
 
 def _people(h: Hostile) -> None:
     w = h.world
-    orgs.rename(w["admin"], w.a1, "办公室党支部" + h.short("org.name", 110), utcnow())
+    orgs.rename(w["admin"], w.a1, "办公室党支部" + h.short("org.name", 110), pinned_now())
     h.payloads["org.name"] = w.a1.name
     h.group = make_org(h.short("group.name", 120), w.g1.kind, w.a1)
     member = w["member"]
@@ -168,12 +172,16 @@ def _settings(h: Hostile, now) -> None:
                                   expires_at=None, now=now)
     h.feed_token = calendar.issue_feed_token(w["member"], now)
     h.officer_feed_token = calendar.issue_feed_token(w["secretary"], now)
+    last_year = Period(PeriodKind.YEAR, local_date(now).year - 1)  # whatever a1 owes from it
+    [h.notice] = notices.send(w["admin"], [w.a1], h.long("notice.text"), local_date(now) + timedelta(days=7),
+                              now, span=last_year)
+    notices.reply(w["secretary"], h.notice, ReplyKind.EXPLAINED, h.long("notice.reply"), None, now)
 
 
 def make_hostile_world() -> Hostile:
     """The standard world (``tests.builders``) with a payload in every free-text field, committed."""
     h = Hostile(make_world())
-    now = utcnow()
+    now = pinned_now()
     _people(h)
     _meetings(h, now)
     _record(h)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from meetings.extensions import db
 from meetings.models import MeetingType, Person
 from meetings.services import meeting_types, scheduling
+from tests.fixed_time import pinned_now
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # 2026-06-01 10:00 Beijing, a Monday
 
@@ -46,9 +47,8 @@ def make_meeting(world, *, actor: Person | None = None, now: datetime = NOW, **o
 def make_started_meeting(world, *, started: timedelta = timedelta(hours=1), **overrides):
     """A meeting of a1 that began ``started`` ago by the wall clock (scheduled a day before),
     for pages, which run on the real time."""
-    from meetings.models import utcnow
 
-    now = utcnow()
+    now = pinned_now()
     return make_meeting(world, now=now - started - timedelta(days=1), starts_at=now - started, **overrides)
 
 

@@ -11,7 +11,7 @@ from meetings.api.output import day
 from meetings.domain.compliance import PeriodStatus
 from meetings.domain.scheduling import local_date
 from meetings.services.compliance import Column, Counts, Dashboard
-from meetings.services.compliance_branch import BranchReport
+from meetings.services.compliance.branch import BranchReport
 
 
 def counts(c: Counts) -> dict:
@@ -38,7 +38,7 @@ def _common(org, span, now, columns) -> dict:
 
 def matrix(board: Dashboard) -> dict:
     """A unit above the branches: one row per direct sub-unit, as on the dashboard."""
-    rows = [{"organization_id": row.org.id, "name": row.org.name, "kind": str(row.org.kind),
+    rows = [{"organization_id": row.org.id, "name": row.name, "kind": str(row.org.kind),
              "cells": _cells(board.columns, row.cells), "total": counts(row.total)} for row in board.rows]
     return {**_common(board.root, board.span, board.now, board.columns), "rows": rows,
             "totals": _cells(board.columns, board.totals), "total": counts(board.total), "periods": None}

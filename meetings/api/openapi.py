@@ -148,7 +148,10 @@ PATHS = {
     "/compliance": _get("getCompliance: the dashboard's numbers for one unit and period", "Compliance", [
         _param("org", "query", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                "the unit (default: the caller's first)"),
-        _param("period", "query", PERIOD, "default: this year"),
+        _param("period", "query", PERIOD, "default: the year of as_of"),
+        _param("as_of", "query", {"type": "string", "format": "date"},
+               "judge as at the end of this Beijing date, from what had been recorded by then "
+               "(default: now)"),
         _param("type", "query", {"type": "string"}, "only this meeting type (code)")], invalid=True),
     "/openapi.json": _get("getOpenApi: this document", "OpenApiDocument", public=True),
 }

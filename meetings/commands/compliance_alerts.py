@@ -3,7 +3,7 @@ import click
 
 from meetings.extensions import db
 from meetings.models import utcnow
-from meetings.services import compliance_alerts
+from meetings.services.compliance import alerts as compliance_alerts
 
 
 @click.command("compliance-alerts")

@@ -7,8 +7,8 @@ from flask import current_app
 from meetings.domain.terms import PersonCategory, PersonStatus
 from meetings.extensions import db
 from meetings.models import utcnow
-from meetings.services import demo
-from meetings.services.demo_data import DEFAULT_PASSWORD
+from meetings.seeding import demo
+from meetings.seeding.demo.data import DEFAULT_PASSWORD
 from meetings.services.mail import delivery, transports
 
 

@@ -11,8 +11,10 @@ from flask.cli import with_appcontext
 from meetings.clock import today_in_beijing
 from meetings.extensions import db
 from meetings.models import MeetingType
-from meetings.services import meeting_types, requirements, scale_bulk
-from meetings.services.scale_data import PENDING_ROOT_NAME, ROOT_NAME, Ids, ScaleOptions, build_province
+from meetings.seeding.scale import bulk as scale_bulk
+from meetings.seeding.scale import history as scale_history
+from meetings.seeding.scale.data import PENDING_ROOT_NAME, ROOT_NAME, Ids, ScaleOptions, build_province
+from meetings.services import meeting_types, requirements
 
 
 @click.command("seed-scale")
@@ -73,6 +75,7 @@ def _build(conn: sa.Connection, options: ScaleOptions, type_ids: dict[str, int])
         for done in writer.write_years(province, options, ids, type_ids):
             conn.commit()
             bar.update(done)
+    scale_history.write(conn)
     writer.finish(province)
     conn.commit()
 

@@ -28,6 +28,7 @@ class Seat:
     full_member: bool = True  # 正式党员; 预备党员 attend but do not vote
     committee_member: bool = False  # holds a seat on the branch committee (支委)
     absence_reason: str | None = None
+    person_id: int | None = None  # None for an outside guest
 
     @property
     def expected(self) -> bool:
@@ -100,30 +101,73 @@ class Quorum:
     @property
     def needed(self) -> int:
         """The smallest number present that makes a quorum."""
-        return self.base // 2 + 1
+        return majority_of(self.base)
 
 
-def quorum(rule: QuorumRule, seats: Iterable[Seat], committee_seats: int = 0) -> Quorum | None:
+def majority_of(base: int) -> int:
+    """The smallest number that is more than half of ``base`` (过半数)."""
+    return base // 2 + 1
+
+
+def quorum(rule: QuorumRule, seats: Iterable[Seat], committee_seats: int = 0,
+           voting_base: frozenset[int] | None = None) -> Quorum | None:
     """The quorum a meeting type asks for, or None when it asks for none.
 
-    支部党员大会: present full members > half of expected full members; 预备党员 count for
-    attendance, not here. 支部委员会: present committee members > half of the seats.
+    支部党员大会: present full members > half of the branch's full members with voting rights
+    on the day (``voting_base``: active, exempt and away members out), whoever was invited; 预备
+    党员 count for attendance, not here. Without a base (plain data), the invited full members
+    stand for it. 支部委员会: present committee members > half of the seats.
     """
     seats = list(seats)
     if rule == QuorumRule.FULL_MEMBERS_MAJORITY:
-        voters = [s for s in seats if s.expected and s.full_member]
-        return Quorum(rule, sum(s.attended for s in voters), len(voters))
+        if voting_base is None:
+            voters = [s for s in seats if s.expected and s.full_member]
+            return Quorum(rule, sum(s.attended for s in voters), len(voters))
+        present = {s.person_id for s in seats if s.attended and s.role == InvitationRole.ATTENDEE}
+        return Quorum(rule, len(present & voting_base), len(voting_base))
     if rule == QuorumRule.COMMITTEE_MAJORITY:
         present = sum(s.attended for s in seats if s.committee_member and s.role == InvitationRole.ATTENDEE)
         return Quorum(rule, present, committee_seats)
     return None
 
 
-def quorums(rules: Iterable[QuorumRule], seats: Iterable[Seat], committee_seats: int = 0) -> list[Quorum]:
+def quorums(rules: Iterable[QuorumRule], seats: Iterable[Seat], committee_seats: int = 0,
+            voting_base: frozenset[int] | None = None) -> list[Quorum]:
     """Each distinct rule of a meeting's types (one session may count as several types)."""
     seats = list(seats)
-    found = [quorum(rule, seats, committee_seats) for rule in dict.fromkeys(rules)]
+    found = [quorum(rule, seats, committee_seats, voting_base) for rule in dict.fromkeys(rules)]
     return [q for q in found if q is not None]
+
+
+@dataclass(frozen=True)
+class Uninvited:
+    """支部党员大会 planned for part of the branch: the members with voting rights left out."""
+
+    person_ids: frozenset[int]  # in the voting base, not invited as attendees
+    base: int  # the whole voting base, which the quorum is counted against
+
+    @property
+    def missing(self) -> int:
+        return len(self.person_ids)
+
+    @property
+    def invited(self) -> int:
+        return self.base - self.missing
+
+    @property
+    def needed(self) -> int:
+        """How many must come for a quorum, whoever was invited."""
+        return majority_of(self.base)
+
+
+def uninvited_voters(voting_base: frozenset[int], invitee_ids: Iterable[int]) -> Uninvited | None:
+    """Who of the quorum's base (DESIGN §5) is not among the attendees invited; None when nobody.
+
+    The quorum of a 党员大会 is counted against the whole base, so a meeting that leaves some of
+    them out can still be held, but needs more of those invited to come.
+    """
+    left_out = frozenset(voting_base) - frozenset(invitee_ids)
+    return Uninvited(left_out, len(voting_base)) if left_out else None
 
 
 @dataclass(frozen=True)

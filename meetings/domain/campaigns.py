@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -25,19 +25,35 @@ class CampaignStatus(StrEnum):
 FINISHED = frozenset({CampaignStatus.REPORTED, CampaignStatus.LATE})
 
 
+def is_of_campaign_type(campaign_type_id: int, meeting_type_ids: Iterable[int]) -> bool:
+    """A meeting counts for a campaign only if the campaign's type is among its types (a meeting
+    may count for several, e.g. 组织生活会 + 专题组织生活会)."""
+    return campaign_type_id in set(meeting_type_ids)
+
+
+def starts_in_window(window_start: date, deadline: date, starts_at: datetime) -> bool:
+    """The meeting begins on a Beijing date within [window start, deadline]."""
+    return window_start <= local_date(starts_at) <= deadline
+
+
 @dataclass(frozen=True)
 class CampaignWindow:
-    """The dates of a campaign: hold the meeting within [start, deadline], report within N days."""
+    """What a campaign asks: a meeting of its type held within [start, deadline], its minutes
+    final within N days."""
 
     start: date
     deadline: date
     report_days: int = REPORT_DAYS
+    meeting_type_id: int = field(kw_only=True)
 
     def report_deadline(self, meeting: MeetingFacts) -> date:
         return local_date(meeting.ends_at) + timedelta(days=self.report_days)
 
     def covers(self, meeting: MeetingFacts) -> bool:
-        return self.start <= local_date(meeting.starts_at) <= self.deadline
+        """Whether a linked meeting can count at all: rows linked before the link was checked
+        may be of another type or outside the window."""
+        return (is_of_campaign_type(self.meeting_type_id, meeting.type_ids)
+                and starts_in_window(self.start, self.deadline, meeting.starts_at))
 
 
 def reported_on_time(window: CampaignWindow, meeting: MeetingFacts) -> bool | None:

@@ -2,7 +2,7 @@
 
 Plain data in, plain data out: requirements (``Rule``), the organizations they bind
 (``Unit``), meetings (``MeetingFacts``) and ``now``. The dashboard runs the same rules as
-one SQL aggregate (``services/compliance_sql.py``); a test holds the two to agreement.
+one SQL aggregate (``services/compliance/sql.py``); a test holds the two to agreement.
 
 How one meeting stands toward one rule (DESIGN §5): it counts when it is held, attendance
 is recorded, the quorum is met where the rule asks for it and the minutes are final.
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from meetings.domain.history import ALWAYS, Span, any_covers_start
 from meetings.domain.periods import AT_RISK_DAYS, Period, days_left
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import AppliesTo, MeetingStatus, OrgKind, PeriodKind
@@ -83,21 +84,42 @@ class Rule:
         start = period.first_day
         return self.effective_from <= start and (self.effective_to is None or start <= self.effective_to)
 
-    def binds(self, unit: Unit) -> bool:
+    def binds(self, unit: Unit, period: Period | None = None) -> bool:
+        """Whether the rule binds ``unit`` (in ``period``: the tree as it was then)."""
+        if period is not None and not unit.existence.covers(period.first_day, period.last_day):
+            return False
         if self.applies_to == AppliesTo.PARTY_GROUP:
             return unit.kind == OrgKind.PARTY_GROUP
         if unit.kind != OrgKind.BRANCH:
             return False
-        return self.applies_to == AppliesTo.BRANCH or unit.has_committee
+        if self.applies_to == AppliesTo.BRANCH:
+            return True
+        if period is None:
+            return bool(unit.committee_spans)
+        return any_covers_start(unit.committee_spans, period.first_day)
 
 
 @dataclass(frozen=True)
 class Unit:
-    """An organization that requirements bind: a branch or one of its party groups."""
+    """An organization that requirements bind: a branch or one of its party groups.
+
+    ``existence`` is when it existed (成立 … 撤销); it is judged for the periods it existed in
+    throughout. ``committee`` is when a branch had a 支部委员会 (domain.history); a period
+    is bound by the 支委会 rule when its first day lies in one. ``has_committee`` is
+    shorthand for "always had one".
+    """
 
     id: int
     kind: OrgKind
     has_committee: bool = False
+    existence: Span = ALWAYS
+    committee: tuple[Span, ...] | None = None
+
+    @property
+    def committee_spans(self) -> tuple[Span, ...]:
+        if self.committee is not None:
+            return self.committee
+        return (ALWAYS,) if self.has_committee else ()
 
 
 @dataclass(frozen=True)
@@ -210,7 +232,8 @@ def evaluate(rules: Sequence[Rule], units: Sequence[Unit], meetings: Sequence[Me
             continue
         for unit in (u for u in units if rule.binds(u)):
             mine = [m for m in meetings if m.unit_id(rule) == unit.id]
-            cells += [_cell(unit, rule, period, mine, now, wait_days) for period in periods]
+            cells += [_cell(unit, rule, period, mine, now, wait_days) for period in periods
+                      if rule.binds(unit, period)]
     return cells
 
 

@@ -24,11 +24,12 @@ def neutralize(value):
     return value
 
 
-def to_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence], percent_columns: set[int]) -> bytes:
+def to_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence], percent_columns: set[int],
+            sheet_name: str = "通报") -> bytes:
     """One sheet: a title line, the Chinese header, a row per branch; rates as percentages."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "通报"
+    sheet.title = sheet_name
     sheet.append([neutralize(title)])
     sheet.append([neutralize(h) for h in header])
     for row in rows:

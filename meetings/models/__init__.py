@@ -4,6 +4,8 @@ from meetings.models.audit import AuditEvent
 from meetings.models.base import Base, utcnow
 from meetings.models.calendar import CalendarSnapshot
 from meetings.models.compliance import Campaign, ComplianceAlert, Requirement
+from meetings.models.fact_version import MeetingFactVersion
+from meetings.models.history import CommitteeSpan, MembershipSpan, UnitVersion
 from meetings.models.inbound import InboundMail
 from meetings.models.meeting import (
     Invitation,
@@ -17,6 +19,7 @@ from meetings.models.outbox import OutboxMessage
 from meetings.models.person import CommitteeSeat, Person, RoleAssignment, Transfer
 from meetings.models.record import ActionItem, Attachment, Minutes, MinutesRevision
 from meetings.models.sign_in import SignIn
+from meetings.models.supervision import Notice, NoticeItem
 
 __all__ = [
     "ActionItem",
@@ -28,13 +31,18 @@ __all__ = [
     "Campaign",
     "ComplianceAlert",
     "CommitteeSeat",
+    "CommitteeSpan",
     "InboundMail",
     "Invitation",
     "Meeting",
+    "MeetingFactVersion",
     "MeetingSeries",
     "MeetingType",
+    "MembershipSpan",
     "Minutes",
     "MinutesRevision",
+    "Notice",
+    "NoticeItem",
     "Organization",
     "OutboxMessage",
     "Person",
@@ -42,6 +50,7 @@ __all__ = [
     "RoleAssignment",
     "SignIn",
     "Transfer",
+    "UnitVersion",
     "meeting_meeting_type",
     "utcnow",
 ]

@@ -112,6 +112,8 @@ class Meeting(TimestampMixin, Base):
     expected_count: Mapped[int | None]  # 应到
     present_count: Mapped[int | None]  # 实到
     quorum_met: Mapped[bool | None]  # None: none of its types asks for a quorum
+    # 党员大会: the branch's full members with voting rights on the meeting's day (the quorum's base)
+    quorum_base: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     version: Mapped[int] = mapped_column(default=1)
 

@@ -1,7 +1,7 @@
 """Organization tree (工委 → 机关党委 → 党总支 → 党支部 → 党小组) with a materialized path."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,7 +27,11 @@ class Organization(TimestampMixin, Base):
     depth: Mapped[int] = mapped_column(default=0)
     sort_order: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
-    deactivated_at: Mapped[datetime | None]
+    deactivated_at: Mapped[datetime | None]  # when the 撤销 was recorded
+    # The Beijing dates it existed from (成立) and until (撤销, exclusive); None: open. A unit is
+    # judged for the periods it existed in throughout (domain.history).
+    founded_on: Mapped[date | None]
+    dissolved_on: Mapped[date | None]
 
     parent: Mapped[Organization | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Organization]] = relationship(

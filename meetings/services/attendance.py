@@ -11,18 +11,21 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from meetings.domain import attendance as rules
+from meetings.domain import history as domain_history
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import (
     Attendance,
     CheckInMethod,
     InvitationRole,
     MeetingStatus,
     MinutesState,
+    QuorumRule,
     Rsvp,
 )
 from meetings.extensions import db
 from meetings.models import Invitation, Meeting, Minutes, Person
 from meetings.policy import Action, can
-from meetings.services import audit, locks, roster
+from meetings.services import audit, fact_versions, history, locks, roster
 
 REASON_LENGTH = 500
 
@@ -49,10 +52,16 @@ class Summary:
     quorums: list[rules.Quorum]
     committee_seats: int
     recorded: bool
+    voting_ids: frozenset[int] | None = None  # 党员大会: the people the quorum is counted against
 
     @property
     def quorum_met(self) -> bool | None:
         return all(q.met for q in self.quorums) if self.quorums else None
+
+    @property
+    def voting_base(self) -> int | None:
+        """党员大会: how many full members with voting rights the quorum was counted against."""
+        return next((q.base for q in self.quorums if q.rule == QuorumRule.FULL_MEMBERS_MAJORITY), None)
 
 
 def _committee(meeting: Meeting) -> tuple[set[int], int]:
@@ -70,7 +79,7 @@ def seats(meeting: Meeting, committee_ids: set[int] | None = None) -> list[rules
         committee_ids = _committee(meeting)[0]
     return [rules.Seat(name=i.display_name, attendance=i.attendance, role=i.role, optional=i.optional,
                        full_member=i.full_member, committee_member=i.person_id in committee_ids,
-                       absence_reason=i.absence_reason)
+                       absence_reason=i.absence_reason, person_id=i.person_id)
             for i in meeting.invitations]
 
 
@@ -78,9 +87,20 @@ def summary(meeting: Meeting) -> Summary:
     """应到/实到/缺席, the quorum of each of the meeting's types, and whether it is recorded."""
     committee_ids, committee_seats = _committee(meeting)
     rows = seats(meeting, committee_ids)
-    return Summary(rules.tally(rows), rules.quorums([t.quorum_rule for t in meeting.types], rows,
-                                                    committee_seats),
-                   committee_seats, meeting.attendance_recorded_at is not None)
+    quorum_rules = [t.quorum_rule for t in meeting.types]
+    base = _voting_base(meeting, quorum_rules)
+    found = rules.quorums(quorum_rules, rows, committee_seats, base)
+    return Summary(rules.tally(rows), found, committee_seats, meeting.attendance_recorded_at is not None,
+                   voting_ids=base)
+
+
+def _voting_base(meeting: Meeting, quorum_rules: list[QuorumRule]) -> frozenset[int] | None:
+    """党员大会: the branch's full, active members on the meeting's day, as the roster's history
+    had them when attendance was first recorded (so a later check-in counts against the same base)."""
+    if QuorumRule.FULL_MEMBERS_MAJORITY not in quorum_rules:
+        return None
+    spans = history.member_spans([meeting.organization_id], meeting.attendance_recorded_at)
+    return domain_history.voting_base(spans, meeting.organization_id, local_date(meeting.starts_at))
 
 
 def check_in_window(meeting: Meeting) -> rules.CheckInWindow:
@@ -189,11 +209,16 @@ def refresh_summary(meeting: Meeting) -> None:
     result = summary(meeting)
     meeting.expected_count, meeting.present_count = result.tally.expected, result.tally.present
     meeting.quorum_met = result.quorum_met
+    meeting.quorum_base = result.voting_base
 
 
 def _lock(meeting: Meeting) -> None:
     """Serialize writers of one meeting's attendance, then read the invitations fresh."""
     locks.lock_meeting(meeting.id)
+    # The meeting too: another sheet saved meanwhile moved its version, and writing over the
+    # version this request loaded before the lock would fail as stale (a 500, not a conflict).
+    db.session.scalars(sa.select(Meeting).where(Meeting.id == meeting.id)
+                       .execution_options(populate_existing=True)).all()
     db.session.scalars(sa.select(Invitation).where(Invitation.meeting_id == meeting.id)
                        .execution_options(populate_existing=True)).all()
 
@@ -240,7 +265,9 @@ def _refresh_counts(meeting: Meeting) -> None:
     result = summary(meeting)
     db.session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(
         present_count=result.tally.present, expected_count=result.tally.expected,
-        quorum_met=result.quorum_met).execution_options(synchronize_session=False))
+        quorum_met=result.quorum_met, quorum_base=result.voting_base)
+        .execution_options(synchronize_session=False))
+    fact_versions.touch(meeting.id)
 
 
 def _require(actor: Person, action: Action, obj) -> None:

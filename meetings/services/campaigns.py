@@ -11,10 +11,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from meetings.domain import campaigns
 from meetings.domain.campaigns import REPORT_DAYS
-from meetings.domain.terms import OrgKind
+from meetings.domain.terms import MeetingStatus, OrgKind
 from meetings.extensions import db
-from meetings.models import Campaign, MeetingType, Organization, Person
+from meetings.models import Campaign, Meeting, MeetingType, Organization, Person
 from meetings.policy import Action, can
 from meetings.services import audit
 
@@ -62,12 +63,46 @@ def update(actor: Person, campaign: Campaign, fields: CampaignFields) -> Campaig
     if not can(actor, Action.MANAGE_CAMPAIGNS, campaign):
         raise PermissionError(f"{actor!r} may not change campaign {campaign.id}")
     values = _checked(actor, fields)
+    _keeps_its_meetings(campaign, values)
     before, after = audit.changes(campaign, values)
     if after:
         db.session.flush()
         audit.record(actor, "campaign.update", campaign, organization_id=campaign.scope_id,
                      before=before, after=after)
     return campaign
+
+
+def _keeps_its_meetings(campaign: Campaign, values: dict) -> None:
+    """A change may not strand the meetings that count for the campaign: one no longer of its
+    type, in its window or in its scope would silently stop counting (报送 undone unseen).
+    A link that did not count before (made before the rule) does not hold a change up."""
+    now_counting = {"meeting_type_id": campaign.meeting_type_id, "scope_id": campaign.scope_id,
+                    "window_start": campaign.window_start, "deadline": campaign.deadline}
+    counting = [m for m in _linked(campaign) if _fits(m, now_counting)]
+    if counting and values["report_days"] < campaign.report_days:
+        raise CampaignError(_l("已有会议报送本专项行动：报送期限只能延长，不能缩短"
+                               "（缩短会把已按时报送的改为逾期）。"), "report_days")
+    stranded = [m for m in counting if not _fits(m, values)]
+    if stranded:
+        names = "、".join(f"{m.organization.name}“{m.title}”" for m in stranded[:3])
+        raise CampaignError(_l("已关联本专项行动的 %(n)s 次会议（%(names)s%(more)s）"
+                               "将不再符合修改后的会议类型、时间范围或组织范围。"
+                               "请保留原设置，或请这些支部先取消关联。",
+                               n=len(stranded), names=names, more=_l("等") if len(stranded) > 3 else ""),
+                            "window_start")
+
+
+def _fits(meeting: Meeting, values: dict) -> bool:
+    scope = db.session.get(Organization, values["scope_id"])
+    return (campaigns.is_of_campaign_type(values["meeting_type_id"], [t.id for t in meeting.types])
+            and campaigns.starts_in_window(values["window_start"], values["deadline"], meeting.starts_at)
+            and scope is not None and meeting.organization.is_within(scope))
+
+
+def _linked(campaign: Campaign) -> list[Meeting]:
+    return list(db.session.scalars(sa.select(Meeting).where(
+        Meeting.campaign_id == campaign.id, Meeting.status != MeetingStatus.CANCELLED)
+        .order_by(Meeting.starts_at)))
 
 
 def _checked(actor: Person, fields: CampaignFields) -> dict:

@@ -25,7 +25,7 @@ from meetings.domain.terms import OrgKind
 from meetings.extensions import db
 from meetings.models import Campaign, Meeting, Organization, Person
 from meetings.policy import Action, scope_roots
-from meetings.services import compliance_facts
+from meetings.services.compliance import facts as compliance_facts
 
 # An unfinished campaign stays on a branch's to-do list this long after its deadline.
 TODO_GRACE = timedelta(days=60)
@@ -51,7 +51,8 @@ class UnitCount:
 
 
 def window_of(campaign: Campaign) -> CampaignWindow:
-    return CampaignWindow(campaign.window_start, campaign.deadline, campaign.report_days)
+    return CampaignWindow(campaign.window_start, campaign.deadline, campaign.report_days,
+                          meeting_type_id=campaign.meeting_type_id)
 
 
 def visible_to(person: Person) -> list[Campaign]:

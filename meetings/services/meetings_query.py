@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from meetings.domain import scheduling
 from meetings.domain.terms import MeetingStatus, Rsvp
@@ -99,7 +99,7 @@ def branch_desk(branch: Organization, now: datetime) -> BranchDesk:
                                  Meeting.starts_at < month_end).order_by(Meeting.starts_at))).all()
     leave = db.session.scalars(
         sa.select(Invitation).join(Meeting, Invitation.meeting_id == Meeting.id)
-        .options(selectinload(Invitation.person), selectinload(Invitation.meeting))
+        .options(selectinload(Invitation.person), contains_eager(Invitation.meeting))  # joined already
         .where(Meeting.organization_id.in_(in_branch), Invitation.rsvp == Rsvp.LEAVE_REQUESTED,
                Meeting.status == MeetingStatus.SCHEDULED, Meeting.ends_at >= now)
         .order_by(Meeting.starts_at, Invitation.id)).all()

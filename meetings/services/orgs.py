@@ -9,7 +9,7 @@ from meetings.domain import people
 from meetings.domain.terms import ALLOWED_CHILDREN, OrgKind
 from meetings.extensions import db
 from meetings.models import Organization, Person, utcnow
-from meetings.services import audit, calendar
+from meetings.services import audit, calendar, history, locks
 
 
 class TreeError(ValueError):
@@ -31,6 +31,8 @@ def subtree(root: Organization, *, include_inactive: bool = False) -> list[Organ
     query = sa.select(Organization).where(Organization.in_subtree(root))
     if not include_inactive:
         query = query.where(Organization.is_active.is_(True))
+    # As stored, not as this session last saw them (a move re-hangs what another just moved).
+    query = query.execution_options(populate_existing=True)
     return list(db.session.scalars(query.order_by(Organization.path)))
 
 
@@ -62,15 +64,30 @@ def _set_path(org: Organization) -> None:
     org.depth = parent_path.count("/") - 1
 
 
+def _lock_tree(*units: Organization) -> None:
+    """Serialize the changes of the tree's shape: wait for any other rename, move or creation
+    to commit (a lock on the root committee's row), then read the units as it left them.
+    Two moves at once otherwise each re-hang the subtree by the paths they read before the
+    other wrote, and a branch's party groups end up under another 机关党委."""
+    known = [u for u in units if u is not None and u.id is not None]
+    if not known:
+        return
+    db.session.flush()  # this request's own changes first: the refresh below must not undo them
+    locks.lock_row(Organization, known[0].ancestor_ids()[0] if known[0].path else known[0].id)
+    for unit in known:
+        db.session.refresh(unit)
+
+
 def create(actor: Person | None, *, name: str, kind: OrgKind, parent: Organization | None) -> Organization:
     """Add a unit under ``parent`` (or the root committee when ``parent`` is None)."""
+    _lock_tree(parent)
     if parent is None and kind != OrgKind.COMMITTEE:
         raise TreeError(_l("只有机关工委可以作为最高一级组织。"))
     if parent is not None and kind not in ALLOWED_CHILDREN[parent.kind]:
         raise TreeError(_l("该类型的组织不能设在所选上级组织之下。"))
     if parent is not None and not parent.is_active:
         raise TreeError(_l("上级组织已撤销，不能在其下新建组织。"))
-    org = Organization(name=_name(name), kind=kind, parent=parent)
+    org = Organization(name=_name(name), kind=kind, parent=parent, founded_on=history.change_day())
     db.session.add(org)
     db.session.flush()
     _set_path(org)
@@ -81,6 +98,7 @@ def create(actor: Person | None, *, name: str, kind: OrgKind, parent: Organizati
 
 def rename(actor: Person, org: Organization, name: str, now: datetime) -> None:
     """Rename a unit; the old name stays in the audit trail, and calendars see the new one."""
+    _lock_tree(org)
     before, after = audit.changes(org, {"name": _name(name)})
     if after:
         audit.record(actor, "org.rename", org, organization_id=org.id, before=before, after=after)
@@ -89,6 +107,7 @@ def rename(actor: Person, org: Organization, name: str, now: datetime) -> None:
 
 def move(actor: Person, org: Organization, new_parent: Organization) -> None:
     """Re-hang a unit and its whole subtree under ``new_parent``."""
+    _lock_tree(org, new_parent)
     if org.parent_id is None:
         raise TreeError(_l("机关工委不能移动。"))
     if new_parent.is_within(org):
@@ -97,6 +116,9 @@ def move(actor: Person, org: Organization, new_parent: Organization) -> None:
         raise TreeError(_l("该类型的组织不能设在所选上级组织之下。"))
     if not new_parent.is_active:
         raise TreeError(_l("目标上级组织已撤销。"))
+    if org.kind == OrgKind.PARTY_GROUP and new_parent.id != org.parent_id:
+        # Its meetings and misses belong to its branch's record: moved, they would leave it.
+        raise TreeError(_l("党小组不能移到其他支部：请在该支部新建党小组，再把党员编入。"))
     old_prefix, old_parent = org.path, org.parent
     descendants = [o for o in subtree(org, include_inactive=True) if o.id != org.id]
     org.parent = new_parent
@@ -123,7 +145,8 @@ def deactivate(actor: Person, org: Organization) -> None:
     if org.kind == OrgKind.BRANCH and members:
         raise TreeError(_l("该支部还有党员，请先办理组织关系转接。"))
     org.is_active = False
-    org.deactivated_at = utcnow()
+    # Dissolved today, never earlier: a 撤销 cannot reach back into a period already judged.
+    org.deactivated_at, org.dissolved_on = utcnow(), history.change_day()
     if org.kind == OrgKind.PARTY_GROUP and members:
         _detach_group_members(org)
     audit.record(actor, "org.deactivate", org, organization_id=org.id)
@@ -136,9 +159,13 @@ def _detach_group_members(group: Organization) -> None:
 
 
 def reactivate(actor: Person, org: Organization) -> None:
-    """Undo a 撤销 while the parent still exists."""
+    """Undo a 撤销 on the day it was made, while the parent still exists. Later, the unit's
+    periods since have been judged without it: it cannot come back into them."""
     if org.parent is not None and not org.parent.is_active:
         raise TreeError(_l("上级组织已撤销，请先恢复上级组织。"))
+    if org.dissolved_on is not None and org.dissolved_on != history.change_day():
+        raise TreeError(_l("只能在撤销当天恢复。该组织撤销后的考核已不含它；如需重新设立，请新建组织。"))
+    # An undo: the unit never stopped existing.
     org.is_active = True
-    org.deactivated_at = None
+    org.deactivated_at = org.dissolved_on = None
     audit.record(actor, "org.reactivate", org, organization_id=org.id)

@@ -17,7 +17,7 @@ from meetings.domain.terms import (
 )
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, Organization, Person, RoleAssignment, Transfer, utcnow
-from meetings.services import audit
+from meetings.services import audit, history
 
 
 class RosterError(ValueError):
@@ -86,6 +86,7 @@ def add_member(actor: Person | None, branch: Organization, fields: MemberFields)
         raise RosterError(_l("用户名已被使用。"), field="login")
     _check_group(branch, fields.party_group_id)
     person = Person(branch_id=branch.id, **fields.as_dict())
+    person.joined_branch_on = history.change_day()  # on the roll from today, not since ever
     db.session.add(person)
     db.session.flush()
     audit.record(actor, "person.create", person, organization_id=branch.id,
@@ -209,6 +210,9 @@ def set_committee_seat(actor: Person | None, branch: Organization, person: Perso
         CommitteeSeat.branch_id == branch.id, CommitteeSeat.person_id == person.id))
     if seat is None:
         seat = CommitteeSeat(branch_id=branch.id, person_id=person.id, title=title, since=since)
+        # Held from its 任职日期 (never a day ahead), or from today.
+        today = history.change_day()
+        seat.seated_on = min(since, today) if since and today else (since or today)
         db.session.add(seat)
     else:
         seat.title = title
@@ -244,3 +248,19 @@ def members(branch: Organization) -> list[Person]:
     return list(db.session.scalars(
         sa.select(Person).where(Person.branch_id == branch.id)
         .order_by(Person.party_group_id.is_(None), Person.party_group_id, Person.name)))
+
+
+def secretaries_to_mail(branch_ids: list[int]) -> dict[int, list[Person]]:
+    """Who runs each branch (the 书记/组织委员 role), may sign in and has an address: those the
+    committee's mail to a branch (临期提醒, 催办) goes to."""
+    found: dict[int, list[Person]] = {}
+    if not branch_ids:
+        return found
+    rows = db.session.execute(sa.select(RoleAssignment.organization_id, Person)
+                              .join(Person, Person.id == RoleAssignment.person_id)
+                              .where(RoleAssignment.organization_id.in_(branch_ids),
+                                     RoleAssignment.role == Role.SECRETARY, Person.email.is_not(None)))
+    for branch_id, person in rows:
+        if person.may_sign_in and person.email:
+            found.setdefault(branch_id, []).append(person)
+    return found

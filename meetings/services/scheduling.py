@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from meetings.domain import scheduling
+from meetings.domain import campaigns, scheduling
 from meetings.domain.people import clean_name
+from meetings.domain.scheduling import local_date
 from meetings.domain.terms import InvitationRole, MeetingStatus, PersonCategory, PersonStatus, Rsvp
 from meetings.extensions import db
 from meetings.models import (
@@ -27,7 +28,7 @@ from meetings.models import (
     utcnow,
 )
 from meetings.policy import Action, can
-from meetings.services import attendance, audit, locks, notify, roster
+from meetings.services import attendance, audit, invitable, locks, notify, roster
 
 OPTIONAL_STATUSES = (PersonStatus.AWAY, PersonStatus.EXEMPT)  # invited, never in 应到
 # Changing these is news for the invitees' calendars: SEQUENCE goes up and they get an update.
@@ -174,7 +175,7 @@ def _lock_latest(meeting: Meeting) -> None:
 
 def branch_people(branch: Organization) -> list[Person]:
     """Who can be invited as an attendee: the branch roster, less those transferred out."""
-    return [p for p in roster.members(branch) if p.status != PersonStatus.TRANSFERRED_OUT]
+    return invitable.current(branch)
 
 
 def meeting_types_by_id(type_ids: list[int]) -> list[MeetingType]:
@@ -194,7 +195,7 @@ def _check(actor: Person, branch: Organization, fields: MeetingFields, now: date
            meeting: Meeting | None = None) -> tuple[list[MeetingType], dict[int, Person]]:
     """Validate the plan against the domain rules and the roster; raise SchedulingError."""
     types = meeting_types_by_id(fields.type_ids)
-    members = {p.id: p for p in branch_people(branch)}
+    members = invitable.people(branch, fields.starts_at, now, meeting)
     plan = scheduling.Plan(
         title=fields.title, starts_at=fields.starts_at, ends_at=fields.ends_at,
         type_codes=[t.code for t in types], invitee_ids=fields.invitee_ids,
@@ -206,22 +207,53 @@ def _check(actor: Person, branch: Organization, fields: MeetingFields, now: date
     errors = [(e.field, _(e.message, **e.params)) for e in scheduling.check(plan, as_of)]
     if len(types) != len(set(fields.type_ids)):
         errors.append(("type_ids", _("所选会议类型不存在或已停用。")))
-    if set(fields.invitee_ids) - set(members):
-        errors.append(("invitees", _("参会人员必须是本支部在册的人员。")))
+    strangers = set(fields.invitee_ids) - set(members)
+    if strangers:
+        errors.append(("invitees", _not_invitable(strangers, branch)))
     if len(set(fields.invitee_ids)) > MAX_INVITEES:
         errors.append(("invitees", _("一次会议最多邀请 %(n)s 人。", n=MAX_INVITEES)))
-    if fields.campaign_id is not None and not _campaign_covers(fields.campaign_id, branch):
-        errors.append(("campaign_id", _("所选专项行动不包括本支部。")))
+    if fields.campaign_id is not None:
+        errors.extend(_campaign_claim(fields, types, branch))
+    if branch.founded_on is not None and local_date(fields.starts_at) < branch.founded_on:
+        errors.append(("starts_at", _("会议日期早于本支部的成立日期（%(day)s）。",
+                                      day=branch.founded_on.isoformat())))
     people = {**members, **_observers(actor, fields, errors, meeting)}
     if errors:
         raise SchedulingError(errors)
     return types, people
 
 
-def _campaign_covers(campaign_id: int, branch: Organization) -> bool:
-    """专项行动: only a campaign whose scope holds the branch may claim its meeting."""
+def _not_invitable(ids: set[int], branch: Organization) -> str:
+    """Why these people may not be invited, naming those who are or were in the branch (a 补录
+    that picked the whole branch names who joined after the meeting's day); anyone else's
+    name is not the secretary's to learn."""
+    ours = invitable.ever_in(branch) & ids
+    known = [p.name for p in db.session.scalars(
+        sa.select(Person).where(Person.id.in_(ours)).order_by(Person.id))]
+    named = "、".join(known[:5]) + ("等" if len(known) > 5 else "")
+    if not named or len(known) < len(ids):
+        return _("参会人员必须是本支部在册的人员（补录时，可选会议当天在册的人员）。")
+    return _("%(names)s 不是本支部在册的人员（补录时，须是会议当天在册的人员）。", names=named)
+
+
+def _campaign_claim(fields: MeetingFields, types: list[MeetingType],
+                    branch: Organization) -> list[tuple[str, str]]:
+    """专项行动: a campaign may claim a meeting of a branch in its scope, of its meeting type
+    (among others), starting within its window; the refusals, if any."""
+    campaign_id = fields.campaign_id
     campaign = db.session.get(Campaign, campaign_id) if 0 < campaign_id < 2**31 else None
-    return campaign is not None and branch.is_within(campaign.scope)
+    if campaign is None or not branch.is_within(campaign.scope):
+        return [("campaign_id", _("所选专项行动不包括本支部。"))]
+    errors = []
+    if not campaigns.is_of_campaign_type(campaign.meeting_type_id, [t.id for t in types]):
+        errors.append(("campaign_id", _("所选专项行动要求召开“%(type)s”，会议类型中须勾选“%(type)s”。",
+                                        type=campaign.meeting_type.name)))
+    if not campaigns.starts_in_window(campaign.window_start, campaign.deadline, fields.starts_at):
+        errors.append(("campaign_id", _("所选专项行动要求在 %(start)s 至 %(deadline)s 期间召开，"
+                                        "本次会议的日期不在此期间。",
+                                        start=campaign.window_start.isoformat(),
+                                        deadline=campaign.deadline.isoformat())))
+    return errors
 
 
 def _observers(actor: Person, fields: MeetingFields, errors: list,

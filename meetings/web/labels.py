@@ -4,6 +4,7 @@ from flask_babel import lazy_pgettext
 from wtforms.fields.choices import SelectChoice
 
 from meetings.domain.compliance import PeriodStatus, Standing
+from meetings.domain.supervision import NoticeState, ReplyKind
 from meetings.domain.terms import (
     ActionStatus,
     AppliesTo,
@@ -107,6 +108,12 @@ PAIRS = [
     (AppliesTo.BRANCH, _l("各党支部")),
     (AppliesTo.PARTY_GROUP, _l("各党小组")),
     (AppliesTo.BRANCH_WITH_COMMITTEE, _l("设支委会的党支部")),
+    (NoticeState.SENT, _l("已发送")),
+    (NoticeState.READ, _l("已阅")),
+    (NoticeState.ANSWERED, _l("已答复")),
+    (NoticeState.RESOLVED, _l("已解决")),
+    (ReplyKind.ARRANGED, _l("已安排")),
+    (ReplyKind.EXPLAINED, _l("情况说明")),
 ]
 
 
@@ -132,6 +139,8 @@ def options(pairs) -> list[SelectChoice]:
 
 # What each audit action means, for the 变更记录 lists.
 ACTIONS = {
+    "notice.send": _l("发送催办"),
+    "notice.reply": _l("答复催办"),
     "org.create": _l("新建组织"),
     "org.rename": _l("重命名"),
     "org.move": _l("调整隶属关系"),

@@ -10,7 +10,7 @@ import pytest
 
 from meetings.extensions import db
 from meetings.models import Organization
-from tests.compliance_builders import add_meeting, install_rules
+from tests.compliance_builders import add_meeting, install_rules, recorded_at
 from tests.e2e.test_meeting_flow import PHONE, assert_fits_a_phone, on_phone
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +27,7 @@ SHOTS = {"branch": "/tmp/compliance-branch-375.png", "phone": "/tmp/compliance-d
 def may_meeting(app, seed) -> int:
     """The rules in force, and a 主题党日 of 办公室党支部 held on 8 May 2026 with final minutes;
     nothing else anywhere, so every other period is missed, at risk or due."""
-    with app.app_context():
+    with app.app_context(), recorded_at(datetime(2026, 5, 9, 1, tzinfo=UTC)):  # on the record since May
         types = install_rules()
         branch = db.session.get(Organization, seed["orgs"]["a1"])
         meeting = add_meeting(branch, [types["theme_day"]], datetime(2026, 5, 8, 7, tzinfo=UTC))
@@ -80,7 +80,9 @@ def test_admin_drills_down_from_the_province_to_a_meeting(site, pages, expect, m
     expect(theme_row.locator(".status-met")).to_have_count(1)
     expect(theme_row.locator(".status-met")).to_contain_text("已完成")
     expect(theme_row.locator(".status-missed").first).to_contain_text("未完成")
-    expect(periods.locator("tbody th")).to_contain_text(["支部党员大会", "支部委员会", "党小组会", "党课"])
+    # Three full members and a 书记: no 支部委员会 to hold (条例 §9), so no row for it.
+    expect(periods.locator("tbody th")).to_contain_text(["支部党员大会", "党小组会", "党课", "主题党日"])
+    expect(periods.locator("tbody th", has_text="支部委员会")).to_have_count(0)
     attention = page.locator("section.card", has_text="需要关注")
     expect(attention.get_by_role("link", name="党小组会（第一党小组） · 2026-11")).to_be_visible()
     expect(attention.get_by_role("link", name="主题党日 · 2026-05")).to_have_count(0)  # met

@@ -1,14 +1,22 @@
 """专项行动: one branch's status on a campaign, from its linked meetings (DESIGN §5), as plain data."""
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from meetings.domain.campaigns import CampaignStatus, CampaignWindow, campaign_status, deciding_meeting
+from meetings.domain.campaigns import (
+    CampaignStatus,
+    CampaignWindow,
+    campaign_status,
+    deciding_meeting,
+    is_of_campaign_type,
+    starts_in_window,
+)
 from meetings.domain.compliance import MeetingFacts
 from meetings.domain.scheduling import BEIJING
 from meetings.domain.terms import MeetingStatus
 
-WINDOW = CampaignWindow(date(2026, 6, 1), date(2026, 7, 31), report_days=15)
+SPECIAL, ORG_LIFE, THEME_DAY = 8, 5, 3  # 专题组织生活会, 组织生活会, 主题党日
+WINDOW = CampaignWindow(date(2026, 6, 1), date(2026, 7, 31), report_days=15, meeting_type_id=SPECIAL)
 MEETING_DAY = date(2026, 6, 26)
 
 
@@ -17,10 +25,11 @@ def beijing(day: date, clock: time = time(14, 30)) -> datetime:
 
 
 def meeting(day: date = MEETING_DAY, *, status: MeetingStatus = MeetingStatus.HELD,
-            final_at: datetime | None = None, at: time = time(14, 30), number: int = 1) -> MeetingFacts:
+            final_at: datetime | None = None, at: time = time(14, 30), number: int = 1,
+            types: frozenset[int] = frozenset({SPECIAL})) -> MeetingFacts:
     """A 专题组织生活会 of three hours; ``final_at`` is when its minutes became final (定稿)."""
     starts = beijing(day, at)
-    return MeetingFacts(id=number, organization_id=7, type_ids=frozenset({8}), starts_at=starts,
+    return MeetingFacts(id=number, organization_id=7, type_ids=types, starts_at=starts,
                         ends_at=starts + timedelta(hours=3), status=status, attributed_year=day.year,
                         attendance_recorded=status == MeetingStatus.HELD, minutes_final=final_at is not None,
                         minutes_final_at=final_at, campaign_id=1)
@@ -104,3 +113,38 @@ def test_a_meeting_still_ahead_makes_up_for_one_never_reported():
 def test_the_deciding_meeting_is_none_without_a_counting_meeting():
     cancelled = meeting(status=MeetingStatus.CANCELLED)
     assert deciding_meeting(WINDOW, [cancelled], beijing(date(2026, 9, 1))) is None
+
+
+@pytest.mark.parametrize(("types", "fits"), [
+    ({SPECIAL}, True),
+    ({ORG_LIFE, SPECIAL}, True),  # a meeting may count for several types
+    ({THEME_DAY}, False),
+    ({ORG_LIFE}, False),
+    (set(), False),
+])
+def test_a_meeting_is_of_the_campaign_type_when_its_types_include_it(types, fits):
+    assert is_of_campaign_type(SPECIAL, types) is fits
+
+
+@pytest.mark.parametrize(("starts", "fits"), [
+    (beijing(date(2026, 6, 1), time(0, 0)), True),  # the first day, from midnight Beijing time
+    (beijing(date(2026, 7, 31), time(23, 59)), True),  # the deadline's last minute
+    (beijing(date(2026, 5, 31), time(23, 59)), False),
+    (beijing(date(2026, 8, 1), time(0, 0)), False),
+    (datetime(2026, 5, 31, 16, 30, tzinfo=UTC), True),  # 00:30 on 1 June in Beijing
+    (datetime(2026, 7, 31, 16, 30, tzinfo=UTC), False),  # 00:30 on 1 August in Beijing
+])
+def test_a_meeting_starts_in_the_window_by_its_beijing_date(starts, fits):
+    assert starts_in_window(date(2026, 6, 1), date(2026, 7, 31), starts) is fits
+
+
+def test_a_linked_meeting_of_another_type_does_not_count():
+    theme_day = meeting(final_at=final_on_day(2), types=frozenset({THEME_DAY}))
+    assert status_on(date(2026, 7, 1), theme_day) == CampaignStatus.NOT_STARTED
+    assert status_on(date(2026, 9, 1), theme_day) == CampaignStatus.OVERDUE
+    assert deciding_meeting(WINDOW, [theme_day], beijing(date(2026, 9, 1))) is None
+
+
+def test_a_meeting_of_several_types_including_the_campaigns_counts():
+    both = meeting(final_at=final_on_day(2), types=frozenset({ORG_LIFE, SPECIAL}))
+    assert status_on(date(2026, 9, 1), both) == CampaignStatus.REPORTED

@@ -39,6 +39,7 @@ HIDDEN_FROM_OUTSIDERS = frozenset({
     "roster.import_confirm", "roster.import_preview", "roster.import_template",
     "roster.import_upload", "roster.officers", "roster.remove_seat", "roster.revoke_role",
     "roster.seat", "roster.person", "roster.edit", "roster.set_status", "roster.transfer",
+    "supervision.notice", "supervision.reply",
 })
 
 
@@ -150,6 +151,19 @@ MATRIX: dict[str, tuple[str, dict]] = {
     "compliance.period": ("GET", {("admin", "liaison", "secretary"): OK}),
     "compliance.requirements_list": ("GET", {OVERSEERS: OK}),
     "compliance.change_requirement": ("GET", {"admin": OK}),  # tree-wide: the root's admin only
+    # 督导工作台: the committee's officers and liaisons, each over their own scope.
+    "supervision.index": ("GET", {("admin", "outside_admin", "liaison"): OK}),
+    "supervision.export": ("GET", {("admin", "outside_admin", "liaison"): OK}),
+    # 催办: only overseers send (no branch given: a bad request, once past the role check).
+    "supervision.new_notice": ("GET", {("admin", "outside_admin", "liaison"): BAD_REQUEST}),
+    "supervision.notices_list": ("GET", {("admin", "outside_admin", "liaison", "secretary",
+                                          "other_secretary"): OK}),
+    # A notice to a1: its overseers and its secretary see it; only the secretary answers (the
+    # empty form: 422); whoever may not see it — a1's recorder and members too: a notice is the
+    # secretary's — gets the 404 of a missing notice.
+    "supervision.notice": ("GET", {("admin", "liaison", "secretary"): OK, ("recorder", "member"): NOT_FOUND}),
+    "supervision.reply": ("POST", {("admin", "liaison"): DENIED, "secretary": 422,
+                                   ("recorder", "member"): NOT_FOUND}),
     "audit.index": ("GET", {("admin", "outside_admin"): OK}),  # each admin, their scope's trail
     # The one mail relay serves the whole tree: its queue is the root admin's.
     "mail.index": ("GET", {"admin": OK}),

@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from meetings.domain.periods import Period
 from meetings.domain.scheduling import local_date
-from meetings.domain.terms import AttachmentKind
+from meetings.domain.terms import AttachmentKind, PeriodKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment
 from meetings.services import (
@@ -26,6 +27,7 @@ from meetings.services import (
     responses,
     roster,
 )
+from meetings.services.supervision import notices
 from tests import file_samples
 from tests.builders import PASSWORD, add_outside_admin, make_person, make_sign_in, roster_xlsx
 from tests.campaign_builders import make_campaign
@@ -65,7 +67,7 @@ def _url_args(world, rule) -> dict:
               "type_id": type_id("theme_day"), "item_id": world.item.id,
               "attachment_id": world.attachment.id, "campaign_id": world.campaign.id,
               "requirement_id": world.theme_day_rule.id, "period_key": "2026-05", "fmt": "xlsx",
-              "token_id": world.api_token.id, "sign_in_id": world.sign_in.id}
+              "token_id": world.api_token.id, "sign_in_id": world.sign_in.id, "notice_id": world.notice.id}
     if rule.endpoint in UNIT_ROLE_ENDPOINTS:
         values["org_id"] = world.pc_a.id  # committee roles live above the branch
     if rule.endpoint in RECORD_ENDPOINTS:
@@ -109,6 +111,9 @@ def matrix_world(world, app, tmp_path, monkeypatch):
     world.theme_day_rule = next(r for r in requirements.install_defaults()
                                 if r.meeting_type.code == "theme_day")
     world.import_token = None  # the secretary's roster upload, made only where a URL needs it
+    last_year = Period(PeriodKind.YEAR, local_date(now).year - 1)  # whatever a1 owes from it
+    [world.notice] = notices.send(world["admin"], [world.a1], "请落实。", local_date(now) + timedelta(days=7),
+                                  now, span=last_year)
     db.session.commit()
     return world
 

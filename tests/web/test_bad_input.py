@@ -14,11 +14,13 @@ import pytest
 import sqlalchemy as sa
 
 from meetings import create_app
+from meetings.domain.periods import Period
 from meetings.domain.scheduling import local_date
-from meetings.domain.terms import AttachmentKind
+from meetings.domain.terms import AttachmentKind, PeriodKind
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, RoleAssignment
 from meetings.services import actions, api_tokens, attachments, requirements, responses, roster
+from meetings.services.supervision import notices
 from tests import file_samples
 from tests.builders import make_person, make_sign_in
 from tests.builders import roster_xlsx as xlsx
@@ -210,6 +212,9 @@ def hostile_world(world):
     world.api_token, _ = api_tokens.issue(world["secretary"], world["secretary"], "脚本", read_only=True,
                                           expires_at=None, now=now)
     world.sign_in = make_sign_in(world["secretary"], now)
+    last_year = Period(PeriodKind.YEAR, local_date(now).year - 1)  # whatever a1 owes from it
+    [world.notice] = notices.send(world["admin"], [world.a1], "请落实。", local_date(now) + timedelta(days=7),
+                                  now, span=last_year)
     db.session.commit()
     return world
 
@@ -218,6 +223,7 @@ def hostile_world(world):
 
 # Where the forms of POST-only endpoints live (endpoint → endpoint of the page showing them).
 HOSTS = {
+    "supervision.reply": "supervision.notice",
     "main.set_language": "main.home", "auth.logout": "main.home",
     "orgs.deactivate": "orgs.show", "orgs.reactivate": "orgs.show",
     "orgs.grant_role": "orgs.roles", "orgs.create_officer": "orgs.roles",
@@ -263,7 +269,8 @@ def _url_values(world, endpoint: str) -> dict:
             "requirement_id": world.requirement.id if hasattr(world, "requirement") else MISSING,
             "period_key": "2026-05", "fmt": "csv",
             "token_id": world.api_token.id if hasattr(world, "api_token") else MISSING,
-            "sign_in_id": world.sign_in.id if hasattr(world, "sign_in") else MISSING}
+            "sign_in_id": world.sign_in.id if hasattr(world, "sign_in") else MISSING,
+            "notice_id": world.notice.id if hasattr(world, "notice") else MISSING}
 
 
 def _url(app, world, endpoint: str, **override) -> str:

@@ -20,6 +20,7 @@ from meetings.extensions import db
 from meetings.models import CalendarSnapshot, Meeting
 from meetings.policy import can_subscribe_branch
 from meetings.services import calendar, orgs, scheduling
+from tests.fixed_time import pinned_now
 from tests.ical_checks import problems
 from tests.ical_js import read_with_ical_js
 from tests.meeting_builders import NOW, make_fields, make_meeting
@@ -35,7 +36,7 @@ class Clock:
 
     @property
     def now(self):
-        return self.site.utcnow()
+        return pinned_now()
 
     @now.setter
     def now(self, instant):

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from meetings.extensions import db
 from meetings.models import Campaign, ComplianceAlert, OutboxMessage
-from meetings.services import compliance_alerts
+from meetings.services.compliance import alerts as compliance_alerts
+from tests.builders import elect_committee
 from tests.compliance_builders import install_rules
 
 NOW = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 20 November: 11 days left in the month
@@ -22,6 +23,7 @@ def _messages() -> dict[str, str]:
 
 def test_at_risk_periods_are_mailed_once_to_each_branch_secretary(world):
     install_rules()
+    elect_committee(world.a1)  # seven full members and three seats: a 支部委员会 to remind
     db.session.commit()
     result = compliance_alerts.run(NOW)
     db.session.commit()

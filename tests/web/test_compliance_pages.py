@@ -14,7 +14,7 @@ from meetings.domain.terms import CommitteeTitle, OrgKind
 from meetings.extensions import db
 from meetings.services import requirements, roster
 from tests.builders import make_org, make_person
-from tests.compliance_builders import add_meeting, install_rules, random_meetings
+from tests.compliance_builders import add_meeting, install_rules, random_meetings, recorded_at
 from tests.fixed_time import TEST_NOW
 from tests.sql_counter import statements_of
 
@@ -25,8 +25,9 @@ AS_OF = "2026-11-20"
 def judged(world):
     """A 主题党日 in May for branch A1 (met); nothing else anywhere (missed, at risk …)."""
     types = install_rules()
-    meeting = add_meeting(world.a1, [types["theme_day"]], datetime(2026, 5, 8, 7, tzinfo=UTC))
-    db.session.commit()
+    with recorded_at(datetime(2026, 5, 9, 1, tzinfo=UTC)):  # recorded in May: seen as of AS_OF
+        meeting = add_meeting(world.a1, [types["theme_day"]], datetime(2026, 5, 8, 7, tzinfo=UTC))
+        db.session.commit()
     world.may_meeting = meeting.id
     return world
 

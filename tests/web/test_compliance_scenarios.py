@@ -7,8 +7,10 @@ from meetings.domain import compliance as engine
 from meetings.domain.periods import parse
 from meetings.domain.terms import MinutesState
 from meetings.extensions import db
-from meetings.services import compliance_sql, requirements
-from meetings.services.compliance_sql import Grouping
+from meetings.services import requirements
+from meetings.services.compliance import sql as compliance_sql
+from meetings.services.compliance.sql import Grouping
+from tests.builders import elect_committee
 from tests.compliance_builders import add_meeting, change_rule, install_rules
 from tests.compliance_scenarios import SCENARIOS, Scenario
 
@@ -17,6 +19,7 @@ from tests.compliance_scenarios import SCENARIOS, Scenario
 def test_scenario_in_sql(world, scenario: Scenario):
     types = install_rules()
     units = {"a1": world.a1, "a2": world.a2, "g1": world.g1, "g2": world.g2}
+    elect_committee(world.a1)  # the scenarios' a1 has a 支部委员会 (as UNITS says in the unit test)
     for code, effective_from, changes in scenario.rule_changes:
         change_rule(world["admin"], code, effective_from, **changes)
     for m in scenario.meetings:

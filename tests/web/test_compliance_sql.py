@@ -11,8 +11,10 @@ from meetings.domain import periods
 from meetings.domain.terms import OrgKind
 from meetings.extensions import db
 from meetings.models import Organization
-from meetings.services import compliance_facts, compliance_sql, requirements
-from meetings.services.compliance_sql import Grouping
+from meetings.services import requirements
+from meetings.services.compliance import facts as compliance_facts
+from meetings.services.compliance import sql as compliance_sql
+from meetings.services.compliance.sql import Grouping
 from tests.builders import make_org
 from tests.compliance_builders import change_rule, install_rules, random_meetings
 

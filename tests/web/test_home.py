@@ -31,13 +31,17 @@ def test_breakdown_counts_each_sub_unit_with_a_fixed_number_of_queries(world):
 def test_admin_home_lists_party_committees_with_counts(client, auth, world):
     auth.login("admin")
     page = client.get("/").get_data(as_text=True)
-    assert "管辖范围" in page and "省发改委机关党委" in page and "未设支委" in page
+    assert "管辖范围" in page and "省直机关工委" in page and "督导工作台" in page
+    # The headcounts by sub-unit moved to the unit's own page, one click away.
+    assert f"/orgs/{world.root.id}" in page
+    unit = client.get(f"/orgs/{world.root.id}").get_data(as_text=True)
+    assert "省发改委机关党委" in unit and "未设支委" in unit
 
 
 def test_liaison_home_shows_assigned_units_only(client, auth, world):
     auth.login("liaison")
     page = client.get("/").get_data(as_text=True)
-    assert "办公室党支部" in page and "省财政厅机关党委" not in page
+    assert "省发改委机关党委" in page and "督导工作台" in page and "省财政厅机关党委" not in page
 
 
 def test_secretary_home_shows_the_branch_desk(client, auth, world):

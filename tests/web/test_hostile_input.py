@@ -216,11 +216,13 @@ BAD_DAYS = ["2026-02-30", "0000-01-01", "0001-01-01", "9999-12-31", "2026-13-01"
 
 @pytest.mark.parametrize("day", BAD_DAYS)
 def test_compliance_as_of_date_falls_back_to_today_and_says_so(client, auth, world, day):
+    """Pages fall back to today with a note; the export, which has nowhere to say so, refuses."""
     auth.login("admin")
-    for url in (f"/compliance?as_of={day}", f"/compliance/absences?as_of={day}",
-                f"/compliance/export.csv?as_of={day}"):
+    for url in (f"/compliance?as_of={day}", f"/compliance/absences?as_of={day}"):
         response = client.get(url)
         assert response.status_code == 200, url
+    refused = client.get(f"/compliance/export.csv?as_of={day}")
+    assert refused.status_code == 422 and "截至日期" in refused.text
     said = messages(client.get(f"/compliance?as_of={day}").get_data(as_text=True))
     assert any("截至日期" in m for m in said), said
 

@@ -87,7 +87,7 @@ def _values(h) -> dict[str, list]:
         "person_id": [w["member"].id, h.imported.id, h.mover.id], "item_id": [h.item.id, h.done_item.id],
         "attachment_id": [h.attachment.id], "campaign_id": [h.campaign.id],
         "requirement_id": [h.requirement.id], "type_id": [type_id("theme_day")],
-        "fmt": ["csv", "xlsx"], "year": [local_date(h.held.starts_at).year],
+        "fmt": ["csv", "xlsx"], "year": [local_date(h.held.starts_at).year], "notice_id": [h.notice.id],
     }
 
 
@@ -103,7 +103,14 @@ def _urls(app, h, rule, tokens: dict) -> list[str]:
         assert name in values, f"{rule.endpoint}: no test value for <{name}>; add one to _values"
         combos = [{**c, name: v} for c in combos for v in values[name]]
     with app.test_request_context():
-        return [app.url_for(rule.endpoint, **c) + EXTRA_QUERY.get(rule.endpoint, "") for c in combos]
+        return [app.url_for(rule.endpoint, **c) + _extra_query(h, rule.endpoint) for c in combos]
+
+
+def _extra_query(h, endpoint: str) -> str:
+    """A query string some pages need: the 催办 preview names a branch and a period it owes in."""
+    if endpoint == "supervision.new_notice":
+        return f"?branch={h.world.a1.id}&period={local_date(TEST_NOW).year - 1}"
+    return EXTRA_QUERY.get(endpoint, "")
 
 
 def _tokens(client, h) -> dict[str, str]:

@@ -8,6 +8,7 @@ from meetings.domain.terms import OutboxStatus
 from meetings.extensions import db
 from meetings.models import AuditEvent, OutboxMessage
 from meetings.services.mail import delivery, transports
+from tests.fixed_time import pinned_now
 from tests.meeting_builders import make_meeting
 from tests.smtp_server import free_port
 
@@ -16,14 +17,14 @@ ERROR = "ConnectionRefusedError: [Errno 111] Connection refused"
 
 def upcoming(world, clock):
     """A meeting of a1 in three days, scheduled now (its invites queued)."""
-    return make_meeting(world, now=clock.utcnow(), starts_at=clock.utcnow() + timedelta(days=3))
+    return make_meeting(world, now=pinned_now(), starts_at=pinned_now() + timedelta(days=3))
 
 
 def queued_meeting(world, clock):
     """A meeting of a1 whose invites could not reach the relay."""
     meeting = upcoming(world, clock)
     db.session.commit()
-    delivery.deliver_due(clock.utcnow(), transport=transports.SmtpTransport(f"smtp://127.0.0.1:{free_port()}"))
+    delivery.deliver_due(pinned_now(), transport=transports.SmtpTransport(f"smtp://127.0.0.1:{free_port()}"))
     return meeting
 
 
@@ -67,7 +68,7 @@ def test_requeue_all_puts_failed_mail_back_and_is_audited(world, auth, client, c
     assert "已重新排队 3 封邮件" in response.get_data(as_text=True)
     rows = db.session.scalars(sa.select(OutboxMessage)).all()
     assert {r.status for r in rows} == {OutboxStatus.PENDING}
-    assert all(r.next_attempt_at == clock.utcnow() and r.queued_at == clock.utcnow() for r in rows)
+    assert all(r.next_attempt_at == pinned_now() and r.queued_at == pinned_now() for r in rows)
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "outbox.requeue")).all()
     assert len(events) == 3 and all(e.actor_id == world["admin"].id for e in events)
 
@@ -96,7 +97,7 @@ def test_requeue_of_nothing_or_of_a_bad_id_changes_nothing(world, auth, client, 
 def test_sent_mail_is_not_listed_and_cannot_be_requeued(world, auth, client, clock, tmp_path):
     upcoming(world, clock)
     db.session.commit()
-    delivery.deliver_due(clock.utcnow(), transport=transports.SpoolTransport(tmp_path))
+    delivery.deliver_due(pinned_now(), transport=transports.SpoolTransport(tmp_path))
     auth.login("admin")
     assert "所有邮件均已送达" in page(client)
     client.post("/mail/requeue")
@@ -122,7 +123,7 @@ def test_a_member_sees_no_mail_trouble(world, auth, client, clock):
 def test_delivered_invites_show_no_notice(world, auth, client, clock, tmp_path):
     meeting = upcoming(world, clock)
     db.session.commit()
-    delivery.deliver_due(clock.utcnow(), transport=transports.SpoolTransport(tmp_path))
+    delivery.deliver_due(pinned_now(), transport=transports.SpoolTransport(tmp_path))
     auth.login("secretary")
     assert "尚未送达" not in page(client, f"/meetings/{meeting.id}")
 
@@ -153,9 +154,9 @@ def test_each_message_is_stamped_when_it_was_sent_not_when_the_pass_began(ctx, w
 
     def a_minute_per_message():
         clock.advance(timedelta(minutes=1))
-        return clock.utcnow()
+        return pinned_now()
 
-    began = clock.utcnow()
+    began = pinned_now()
     delivery.deliver_due(began, transport=transports.SpoolTransport(tmp_path), clock=a_minute_per_message)
     sent = [r.sent_at for r in db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id))]
     assert len(sent) == 3 and len(set(sent)) == 3 and sent == sorted(sent)

@@ -1,8 +1,12 @@
 """``flask seed-demo``: a believable provincial organs tree, the demo accounts, safe to re-run."""
+from datetime import datetime, time, timedelta
+
 import pytest
 import sqlalchemy as sa
 
-from meetings.domain.terms import OrgKind, OutboxStatus, PersonCategory, PersonStatus
+from meetings.domain import periods
+from meetings.domain.scheduling import BEIJING, local_date
+from meetings.domain.terms import OrgKind, OutboxStatus, PeriodKind, PersonCategory, PersonStatus
 from meetings.extensions import db
 from meetings.models import (
     ApiToken,
@@ -13,7 +17,12 @@ from meetings.models import (
     OutboxMessage,
     Person,
 )
+from meetings.seeding import demo
+from meetings.services import compliance
+from meetings.services.compliance import export as compliance_export
+from meetings.services.compliance import facts as compliance_facts
 from tests.builders import empty_tables
+from tests.fixed_time import TEST_NOW
 
 PASSWORD = "orglife-demo"
 ACCOUNTS = ("admin", "liaison", "secretary", "recorder", "member")
@@ -60,11 +69,38 @@ def test_builds_the_organs_tree(seeded):
 @shares_demo
 def test_every_branch_has_party_groups_and_members_in_them(seeded):
     for branch in db.session.scalars(sa.select(Organization).where(Organization.kind == OrgKind.BRANCH)):
-        groups = [c for c in branch.children if c.kind == OrgKind.PARTY_GROUP]
-        assert 2 <= len(groups) <= 3, branch.name
+        groups = [c for c in branch.children if c.kind == OrgKind.PARTY_GROUP and c.is_active]
+        assert 1 <= len(groups) <= 3, branch.name
         people = db.session.scalars(sa.select(Person).where(Person.branch_id == branch.id)).all()
         assert {p.party_group_id for p in people} == {g.id for g in groups}, branch.name
         assert len({p.name for p in people}) == len(people), f"duplicate name in {branch.name}"
+
+
+@shares_demo
+def test_one_party_group_was_dissolved_last_month_and_still_answers_for_before(seeded):
+    (group,) = db.session.scalars(sa.select(Organization).where(Organization.dissolved_on.is_not(None)))
+    assert group.kind == OrgKind.PARTY_GROUP and not group.is_active and group.dissolved_on.day == 1
+    assert group.parent.name == "价格处党支部"
+    units = {u.id: u for u in compliance_facts.units_of(group.parent)}
+    before = periods.period_of(PeriodKind.MONTH, group.dissolved_on - timedelta(days=1))
+    assert units[group.id].existence.covers(before.first_day, before.last_day)
+    assert not units[group.id].existence.holds_on(group.dissolved_on)
+
+
+@shares_demo
+def test_last_months_report_comes_out_as_of_then_with_the_old_name(seeded):
+    """The demo's record is dated as it happened: as of the end of last month the 通报 has the
+    branch renamed this month under its old name, and the meetings held by then."""
+    now = TEST_NOW  # the instant the shared demo was seeded at (the pinned site clock)
+    last_day = local_date(now).replace(day=1) - timedelta(days=1)
+    moment = datetime.combine(last_day, time(23, 59, 59), tzinfo=BEIJING)
+    root, span = demo.find_root(), periods.parse(str(last_day.year))
+    then = [row[2] for row in compliance_export.report(root, span, moment, as_of=True).rows]
+    assert "规划处党支部" in then and "发展规划处党支部" not in then
+    assert "发展规划处党支部" in [row[2] for row in compliance_export.report(root, span, now).rows]
+    as_of = compliance.dashboard(root, span, moment, as_of=True).total.done
+    known_now = compliance.dashboard(root, span, moment).total.done
+    assert known_now > 0 and as_of >= 0.9 * known_now
 
 
 @shares_demo

@@ -20,8 +20,8 @@ from meetings.models import (
     Person,
     meeting_meeting_type,
 )
+from meetings.seeding.scale.data import ROOT_NAME
 from meetings.services import attendance, minutes_chain, orgs
-from meetings.services.scale_data import ROOT_NAME
 from tests.builders import empty_tables, make_org
 
 AS_OF = date(2026, 11, 20)

@@ -10,6 +10,7 @@ from meetings.models import ApiToken, AuditEvent, Person, SignIn
 from meetings.services import accounts, api_tokens
 from tests.api_client import bearer
 from tests.builders import PASSWORD
+from tests.fixed_time import pinned_now
 
 HOME = "/"
 NEW_PASSWORD = "晚上八点支部学习开始-ok"
@@ -188,10 +189,10 @@ def test_sign_ins_and_failed_sign_ins_are_audited(app, world):
 
 def test_tokens_of_a_person_are_revoked_by_revoke_all_only(app, world, clock):
     api_tokens.issue(world["member"], world["member"], "a", read_only=True, expires_at=None,
-                     now=clock.utcnow())
+                     now=pinned_now())
     api_tokens.issue(world["secretary"], world["secretary"], "b", read_only=True, expires_at=None,
-                     now=clock.utcnow())
-    assert api_tokens.revoke_all(None, world["member"], clock.utcnow()) == 1
+                     now=pinned_now())
+    assert api_tokens.revoke_all(None, world["member"], pinned_now()) == 1
     live = db.session.scalars(sa.select(ApiToken).where(ApiToken.revoked_at.is_(None))).all()
     assert [t.person_id for t in live] == [world["secretary"].id]
 

@@ -102,7 +102,8 @@ def show(campaign_id: int):
         totals=Counter(s.status for s in standings), total=len(standings), order=looks.ORDER,
         units=campaigns_query.rollup(standings), rows=rows, chosen=chosen, looks=looks.LOOKS,
         today=today, days_left=(campaign.deadline - today).days, phase=looks.phase(campaign, today),
-        may_manage=can(current_user, Action.MANAGE_CAMPAIGNS, campaign))
+        may_manage=can(current_user, Action.MANAGE_CAMPAIGNS, campaign),
+        may_notice=bool(scope_roots(current_user, Action.SEND_NOTICE)))
 
 
 def _fill_choices(form: CampaignForm, scopes) -> list:

@@ -25,6 +25,7 @@ class Query:
     type_id: int | None = None
     only_missed: bool = False
     problems: list[str] = field(default_factory=list)
+    past: bool = False  # a date before today: read what had been recorded by then, not today's rows
 
     def args(self, **changes) -> dict:
         """The query string of this view, with ``changes``, for links that keep the filters."""
@@ -39,9 +40,9 @@ def read(args, now: datetime) -> Query:
     today = local_date(now)
     as_of = _as_of(args.get("as_of"), today, problems)
     moment = now if as_of == today else datetime.combine(as_of, time(23, 59, 59), tzinfo=BEIJING)
-    span = _span(args.get("period"), as_of, problems)
+    span = read_span(args.get("period"), as_of, problems)
     type_id = id_arg(args, "type")
-    return Query(span, as_of, moment, type_id, args.get("only") == "missed", problems)
+    return Query(span, as_of, moment, type_id, args.get("only") == "missed", problems, past=as_of != today)
 
 
 def _as_of(raw: str | None, today: date, problems: list[str]) -> date:
@@ -58,7 +59,8 @@ def _as_of(raw: str | None, today: date, problems: list[str]) -> date:
     return day
 
 
-def _span(raw: str | None, as_of: date, problems: list[str]) -> Period:
+def read_span(raw: str | None, as_of: date, problems: list[str]) -> Period:
+    """The period asked for, or this year (with a sentence in ``problems`` saying why)."""
     default = Period(PeriodKind.YEAR, as_of.year)
     if not raw:
         return default

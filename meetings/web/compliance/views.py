@@ -17,7 +17,9 @@ from meetings.domain.terms import OrgKind
 from meetings.extensions import db
 from meetings.models import Organization, Requirement, utcnow
 from meetings.policy import Action, can, scope_roots
-from meetings.services import absence, compliance, compliance_branch, compliance_export, requirements
+from meetings.services import absence, compliance, requirements, unit_versions
+from meetings.services.compliance import branch as compliance_branch
+from meetings.services.compliance import export as compliance_export
 from meetings.web.compliance import bp, params
 from meetings.web.compliance.forms import RequirementForm
 from meetings.web.util import authorize, id_arg, load_or_404
@@ -31,14 +33,18 @@ def index():
     query = params.read(request.args, utcnow())
     for problem in query.problems:
         flash(problem, "warning")
-    common = dict(org=org, q=query, trail=_trail(org),
+    # As of a past day, the unit's name then, when it has been renamed since.
+    then = unit_versions.name_at(org, query.now) if query.past else org.name
+    common = dict(org=org, q=query, trail=_trail(org), name_then=then if then != org.name else None,
                   roots=scope_roots(current_user, Action.VIEW_COMPLIANCE),
                   period_choices=params.period_choices(query.span.year))
     if org.kind == OrgKind.BRANCH:
-        found = compliance_branch.report(org, query.span, query.now, query.type_id)
-        return render_template("compliance/branch.html", report=found, **common)
+        found = compliance_branch.report(org, query.span, query.now, query.type_id, as_of=query.past)
+        # 催办 acts on today's record: from a past as-of view there is nothing to remind of.
+        may_notice = not query.past and can(current_user, Action.SEND_NOTICE, org)
+        return render_template("compliance/branch.html", report=found, may_notice=may_notice, **common)
     board = compliance.dashboard(org, query.span, query.now, type_id=query.type_id,
-                                 only_missed=query.only_missed)
+                                 only_missed=query.only_missed, as_of=query.past)
     return render_template("compliance/dashboard.html", board=board, **common)
 
 
@@ -53,7 +59,8 @@ def period(branch_id: int, requirement_id: int, period_key: str):
     query = params.read(request.args, utcnow())
     try:
         detail = compliance_branch.period_detail(branch, requirement_id, period_key,
-                                                 id_arg(request.args, "unit", branch.id), query.now)
+                                                 id_arg(request.args, "unit", branch.id), query.now,
+                                                 as_of=query.past)
     except ValueError:
         abort(404)
     if detail is None:
@@ -101,9 +108,15 @@ def export(fmt: str):
         abort(404)
     org = _scope()
     query = params.read(request.args, utcnow())
-    found = compliance_export.report(org, query.span, query.now, query.type_id)
+    if query.problems:  # a file of other numbers than asked for would pass for the asked ones
+        response = make_response("\n".join(str(p) for p in query.problems) + "\n", 422)
+        response.headers["Content-Type"] = "text/plain; charset=utf-8"
+        return response
+    found = compliance_export.report(org, query.span, query.now, query.type_id, as_of=query.past)
     body = found.xlsx() if fmt == "xlsx" else found.csv()
-    name = f"通报-{org.name}-{query.span.key}.{fmt}"
+    # The file says what it is: a CSV has no title row (spreadsheets read its first row as the header).
+    then = unit_versions.name_at(org, query.now if query.past else None)
+    name = f"通报-{then}-{query.span.key}-截至{local_date(query.now).isoformat()}.{fmt}"
     response = make_response(body)
     response.headers["Content-Type"] = EXPORT_TYPES[fmt]
     response.headers["Content-Disposition"] = (

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from meetings.policy import Action, can, scope_roots
+from meetings.services.supervision.notices_query import answerable_branches
 from meetings.web.main import bp
 
 
@@ -26,6 +27,11 @@ def nav_items_for(person) -> list[NavItem]:
     if person.branch is not None:
         items.append(NavItem(_l("我的支部"), url_for("orgs.show", org_id=person.branch_id)))
         items.append(NavItem(_l("会议"), url_for("meetings.branch_meetings", branch_id=person.branch_id)))
+    overseer = bool(scope_roots(person, Action.VIEW_OVERSIGHT))  # admins, liaisons
+    if overseer:
+        items.append(NavItem(_l("督导工作台"), url_for("supervision.index")))
+    if overseer or answerable_branches(person):  # and the secretaries the notices go to
+        items.append(NavItem(_l("催办"), url_for("supervision.notices_list")))
     if scope_roots(person, Action.VIEW_COMPLIANCE):  # admins, liaisons, secretaries
         items.append(NavItem(_l("考核"), url_for("compliance.index")))
         items.append(NavItem(_l("专项行动"), url_for("campaigns.index")))

@@ -3,18 +3,24 @@ import sqlalchemy as sa
 from flask import current_app, make_response, redirect, render_template, request
 from flask_login import current_user, login_required
 
+from meetings.domain.periods import Period
 from meetings.domain.scheduling import local_date
-from meetings.domain.terms import Role
+from meetings.domain.terms import PeriodKind, Role
+from meetings.domain.worklist import arrange
 from meetings.extensions import db
 from meetings.models import utcnow
 from meetings.policy import Action, active_roles, can, scope_roots
-from meetings.services import campaigns_query, compliance_todo, meetings_query, overview, roster
+from meetings.services import campaigns_query, meetings_query, overview, roster
+from meetings.services.compliance import todo as compliance_todo
+from meetings.services.supervision import notices_query, worklist
 from meetings.web.actions.panel import desk_actions
 from meetings.web.i18n import LANG_COOKIE
 from meetings.web.main import bp
+from meetings.web.supervision.params import Query as WorklistQuery
 from meetings.web.util import safe_next
 
 ONE_YEAR = 365 * 24 * 3600
+DESK_ROWS = 10  # the worst branches an overseer's home lists; the work list has them all
 
 
 @bp.route("/healthz")
@@ -42,9 +48,10 @@ def set_language():
 def home():
     """One page per role: the committee's scope, the secretary's branch, the member's own."""
     roles = {r.role for r in active_roles(current_user)}
-    oversight = [(overview.summarize(o), overview.breakdown(o))
-                 for o in scope_roots(current_user, Action.VIEW_OVERSIGHT)]
+    # Each unit's headcounts by sub-unit are on its own page; the home has the work list instead.
+    oversight = [overview.summarize(o) for o in scope_roots(current_user, Action.VIEW_OVERSIGHT)]
     now = utcnow()
+    desk = _oversight_desk(now)
     managed = [o for o in scope_roots(current_user, Action.SCHEDULE_MEETING) if o.is_branch]
     secretary_panels = [_branch_panel(b, now) for b in managed]
     my_actions, action_counts = desk_actions(current_user, managed, now)
@@ -54,6 +61,8 @@ def home():
         roles=roles,
         Role=Role,
         oversight=oversight,
+        desk=desk,
+        my_notices=notices_query.unanswered_for(current_user, now),
         secretary_panels=secretary_panels,
         branch=branch,
         committee=roster.committee(branch) if branch else [],
@@ -62,6 +71,18 @@ def home():
         action_counts=action_counts,
         now=now,
     )
+
+
+def _oversight_desk(now) -> dict | None:
+    """An overseer's desk: this year's work list, its worst lagging branches first."""
+    roots = scope_roots(current_user, Action.VIEW_OVERSIGHT)
+    if not roots:
+        return None
+    span = Period(PeriodKind.YEAR, local_date(now).year)
+    found = worklist.build(roots, span, now)
+    lagging = arrange(found.rows, only_lagging=True)
+    return {"q": WorklistQuery(span), "rows": lagging[:DESK_ROWS], "lagging": len(lagging),
+            "branches": len(found.rows)}
 
 
 def _branch_panel(branch, now) -> dict:

@@ -72,7 +72,8 @@ class MeetingForm(Form):
     place = StringField(_l("地点"), validators=[Length(max=200, message=_l("地点不能超过 200 个字。"))])
     online_url = StringField(_l("线上会议链接"), validators=[
         Length(max=500, message=_l("链接不能超过 500 个字符。")), web_address])
-    invitees = CheckboxList(_l("参会人员"), coerce=int)
+    # Checked by the service (who was in the branch on the day), which says why in Chinese.
+    invitees = CheckboxList(_l("参会人员"), coerce=int, validate_choice=False)
     host_id = SelectField(_l("主持人"), coerce=optional_int)
     recorder_id = SelectField(_l("记录人"), coerce=optional_int)
     guests = TextAreaField(_l("列席人员"), validators=[

@@ -1,7 +1,7 @@
 """Between the schedule form and the services: choices, defaults, and the form read as a plan."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import format_date
@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from meetings.domain import recurrence, scheduling
 from meetings.domain.terms import InvitationRole, InviteeScope, PersonStatus
 from meetings.models import Meeting, MeetingType, Organization, Person
-from meetings.services import meeting_types, orgs, roster
+from meetings.services import invitable, meeting_types, orgs, roster
 from meetings.services.scheduling import MeetingFields, branch_people
 from meetings.web.labels import label, options
 
@@ -27,20 +27,35 @@ class BranchChoices:
     people: list[Person]
     committee_ids: list[int]
     groups: list[tuple[Organization, list[int]]]
+    # No longer in the branch but invitable to a past meeting (a 补录, or one already held)
+    # of when they were: listed apart, never picked by default.
+    former: list[Person] = field(default_factory=list)
+    # Editing a meeting already held, 全支部 is the branch of its day: who has left since too.
+    whole_branch: list[int] = field(default_factory=list)
 
 
-def branch_choices(branch: Organization) -> BranchChoices:
+def branch_choices(branch: Organization, now: datetime, meeting: Meeting | None = None) -> BranchChoices:
     people = branch_people(branch)
     groups = [(g, [p.id for p in people if p.party_group_id == g.id]) for g in orgs.party_groups(branch)]
+    on_roster = {p.id for p in people}
+    if meeting is None:  # a new meeting: whoever left this year, should it be a 补录
+        former, whole_branch = invitable.former(branch, now), sorted(on_roster)
+    else:  # an edit: who may be invited to it (for one already held, the branch of its day)
+        invitees = invitable.people(branch, meeting.starts_at, now, meeting)
+        former = sorted((p for i, p in invitees.items() if i not in on_roster), key=lambda p: p.id)
+        whole_branch = sorted(invitees)
     return BranchChoices(types=meeting_types.all_types(active_only=True), people=people,
-                         committee_ids=[s.person_id for s in roster.committee(branch)], groups=groups)
+                         committee_ids=[s.person_id for s in roster.committee(branch)], groups=groups,
+                         former=former, whole_branch=whole_branch)
 
 
 def fill_choices(form, choices: BranchChoices) -> None:
     """Options of the select and checkbox fields (names are shown, ids are posted)."""
     form.type_ids.choices = options((t.id, t.name) for t in choices.types)
-    form.invitees.choices = options((p.id, _person_label(p)) for p in choices.people)
-    people = options([("", _("（未指定）"))] + [(str(p.id), p.name) for p in choices.people])
+    gone = [(p.id, _("%(name)s（已不在本支部）", name=p.name)) for p in choices.former]
+    form.invitees.choices = options([(p.id, _person_label(p)) for p in choices.people] + gone)
+    people = options([("", _("（未指定）"))] + [(str(p.id), p.name) for p in choices.people]
+                     + [(str(i), name) for i, name in gone])
     form.host_id.choices = people
     form.recorder_id.choices = list(people)
 

@@ -13,7 +13,7 @@ from meetings.domain.terms import Attendance, MinutesState
 from meetings.extensions import db, limiter
 from meetings.models import Meeting, utcnow
 from meetings.policy import Action, can
-from meetings.services import attendance, links, meetings_query
+from meetings.services import assembly_check, attendance, links, meetings_query
 from meetings.services import minutes as minutes_service
 from meetings.web.meetings import bp
 from meetings.web.meetings.record_forms import CheckInForm, read_sheet
@@ -104,11 +104,17 @@ def check_in(meeting_id: int):
 
 
 def record_panel(meeting: Meeting, person, now) -> dict:
-    """What the meeting page shows of the record: attendance, quorum, check-in, minutes."""
+    """What the meeting page shows of the record: attendance, quorum, check-in, minutes, and for
+    a 党员大会 planned for part of the branch, who was left out (the branch's member names: for
+    those who see the branch, not an invited guest from elsewhere)."""
     record = minutes_service.for_meeting(meeting)
     may_record = can(person, Action.RECORD_MEETING, meeting)
     final = record is not None and record.state == MinutesState.FINAL
-    return {"summary": attendance.summary(meeting), "may_record": may_record,
+    summary = attendance.summary(meeting)
+    # An unrecorded meeting's summary holds the base as of today: the one the check would look up.
+    assembly = (assembly_check.notice(meeting, summary.voting_ids)
+                if can(person, Action.VIEW_ORG, meeting.organization) else None)
+    return {"summary": summary, "assembly": assembly, "may_record": may_record,
             "may_finalize": can(person, Action.FINALIZE_MINUTES, meeting), "minutes": record,
             "may_read_minutes": may_record or (final and can(person, Action.VIEW_MINUTES, meeting)),
             "check_in_open": attendance.check_in_window(meeting).is_open(now) and not meeting.is_cancelled,

@@ -18,7 +18,15 @@ from meetings.domain.terms import InvitationRole
 from meetings.extensions import db
 from meetings.models import Campaign, Meeting, Organization, utcnow
 from meetings.policy import Action, can
-from meetings.services import audit, inbound_mail, meetings_query, responses, scheduling, series
+from meetings.services import (
+    assembly_check,
+    audit,
+    inbound_mail,
+    meetings_query,
+    responses,
+    scheduling,
+    series,
+)
 from meetings.services.mail import queue as mail_queue
 from meetings.web.actions.panel import actions_panel
 from meetings.web.attachments.panel import attachments_panel
@@ -58,7 +66,7 @@ def new(branch_id: int):
     if not branch.is_active:
         abort(404)
     now, form = utcnow(), NewMeetingForm()
-    choices = planning.branch_choices(branch)
+    choices = planning.branch_choices(branch, utcnow())
     planning.fill_choices(form, choices)
     offered = campaign_choice.fill(form, branch, now)
     if request.method == "GET":
@@ -105,6 +113,7 @@ def _schedule(form: NewMeetingForm, branch: Organization, now):
     db.session.commit()
     flash(_("会议已安排，邀请已发送给 %(n)s 人。", n=len(meeting.invitations)) if not meeting.is_late_record
           else _("已补录这次会议。"), "success")
+    _warn_if_part_of_branch(meeting)
     return None, redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -134,7 +143,18 @@ def _schedule_series(form, branch, fields, now):
     db.session.commit()
     flash(_("已安排 %(n)s 次会议：%(rule)s。每位参会人收到一封邀请，日历中为一个重复日程。",
             n=len(created), rule=recurrence.describe(rule)), "success")
+    if created:  # the occurrences share their invitees
+        _warn_if_part_of_branch(created[0])
     return None, redirect(url_for("meetings.branch_meetings", branch_id=branch.id))
+
+
+def _warn_if_part_of_branch(meeting: Meeting) -> None:
+    """A 党员大会 may invite part of the branch, but its quorum is counted against all of it."""
+    missing = assembly_check.shortfall(meeting)
+    if missing is not None:
+        flash(_("本次支部党员大会只邀请了 %(invited)s/%(base)s 名有表决权的正式党员。法定人数按全支部 "
+                "%(base)s 人计算，须至少 %(needed)s 人到会；未邀请的党员也应通知参会。",
+                invited=missing.invited, base=missing.base, needed=missing.needed), "warning")
 
 
 def _preview(rule, dates):
@@ -192,7 +212,7 @@ def edit(meeting_id: int):
         flash(_("会议已取消，不能再修改。"), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
     form = EditMeetingForm()
-    choices = planning.branch_choices(meeting.organization)
+    choices = planning.branch_choices(meeting.organization, utcnow(), meeting)
     planning.fill_choices(form, choices)
     campaign_choice.fill(form, meeting.organization, utcnow(), current_id=meeting.campaign_id)
     if request.method == "GET":
@@ -230,6 +250,7 @@ def _update(form: EditMeetingForm, meeting: Meeting) -> bool:
     db.session.commit()
     count = len(changed) if isinstance(changed, list) else 1
     flash(_("已保存修改（%(n)s 次会议），参会人员会收到变更通知。", n=count), "success")
+    _warn_if_part_of_branch(meeting)
     return True
 
 

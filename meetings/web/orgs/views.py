@@ -3,11 +3,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from meetings.clock import today_in_beijing
 from meetings.domain.terms import ALLOWED_CHILDREN, OrgKind
 from meetings.extensions import db
 from meetings.models import Organization, utcnow
 from meetings.policy import Action, can, scope_roots
-from meetings.services import audit, orgs, overview, roster
+from meetings.services import audit, history, orgs, overview, roster
 from meetings.web.labels import choices, options
 from meetings.web.orgs import bp
 from meetings.web.orgs.forms import CreateOrgForm, EditOrgForm
@@ -66,6 +67,7 @@ def _branch_context(branch: Organization) -> dict:
     return {
         "members": roster.members(branch),
         "committee": roster.committee(branch),
+        "committee_standing": history.committee_standing(branch.id, today_in_beijing()),
         "groups": {g.id: g for g in groups},
         "incoming": incoming,
         "outgoing": outgoing,

@@ -3,11 +3,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from meetings.clock import today_in_beijing
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonStatus, Role
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, Organization, Person, RoleAssignment
 from meetings.policy import Action, can_grant_role, is_own_admin_grant
-from meetings.services import roster
+from meetings.services import history, roster
 from meetings.web.labels import options
 from meetings.web.roster import bp
 from meetings.web.roster.forms import RoleForm, SeatForm
@@ -31,9 +32,10 @@ def _forms(branch: Organization) -> tuple[RoleForm, SeatForm]:
 
 
 def _page(branch: Organization, role_form: RoleForm, seat_form: SeatForm, status: int = 200):
+    standing = history.committee_standing(branch.id, today_in_beijing())
     return render_template("roster/officers.html", branch=branch, grants=roster.role_holders(branch),
-                           seats=roster.committee(branch), role_form=role_form,
-                           seat_form=seat_form), status
+                           seats=roster.committee(branch), role_form=role_form, seat_form=seat_form,
+                           committee_standing=standing), status
 
 
 def _member_of(branch: Organization, person_id: int) -> Person | None:
