@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
+from meetings.domain.collation import reading_key
+
 PER_PAGE = 50
+
+
+def desk_year(today: date) -> int:
+    """The year the overseer's home desk watches: last year until January is out. Nothing of a
+    new year is owed before its first month closes, and a January 通报 is about December, the
+    fourth quarter and the year just ended."""
+    return today.year - 1 if today.month == 1 else today.year
 
 
 class SortKey(StrEnum):
@@ -20,7 +30,16 @@ class SortKey(StrEnum):
     AT_RISK = "at_risk"  # 临期未安排, most first
     CAMPAIGNS = "campaigns"  # 专项行动逾期, most first
     MINUTES = "minutes"  # 纪要逾期未定稿, most first
-    NAME = "name"  # the tree's order: 上级单位, then name
+    NAME = "name"  # the tree's order: 上级单位, then name, each 按拼音
+
+
+# The direction each column lists in by default, worst first: the lowest 完成率, the most owed;
+# names from A. ``dir`` in a URL names the direction the values run in, not "reversed or not".
+ASCENDING_BY_DEFAULT = frozenset({SortKey.RATE, SortKey.NAME})
+
+
+def default_direction(key: SortKey) -> str:
+    return "asc" if key in ASCENDING_BY_DEFAULT else "desc"
 
 
 @dataclass(frozen=True)
@@ -61,7 +80,7 @@ def _severity(row: WorkRow) -> tuple:
 
 
 def _tree_order(row: WorkRow) -> tuple:
-    return (row.parent_name, row.name, row.branch_id)
+    return (reading_key(row.parent_name), reading_key(row.name), row.branch_id)
 
 
 _SORTS: dict[SortKey, Callable[[WorkRow], tuple]] = {

@@ -13,10 +13,12 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
+from meetings import clock as site_clock
 from meetings import create_app
 from meetings.extensions import db
 from meetings.models import Person
@@ -78,6 +80,9 @@ def served(cluster, tmp_path_factory):
     (server, meeting id, API headers of the member)."""
     app = create_app({"DATABASE_URL": cluster.url("orglife"), "SECRET_KEY": "x",
                       "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads"))})
+    # Module-scoped, so before the autouse clock pin; and gunicorn runs the wall clock (a child
+    # process), so the meeting is built as begun by the wall clock, deliberately.
+    site_clock.pin(datetime.now(UTC))
     with app.app_context():
         db.create_all()
         meeting_id = make_started_meeting(make_world()).id
@@ -85,6 +90,7 @@ def served(cluster, tmp_path_factory):
         member = db.session.scalars(sa.select(Person).filter_by(login="member")).one()
         api_headers = bearer(member)
         db.engine.dispose()
+    site_clock.pin(None)
     env = served_site.child_env(DATABASE_URL=cluster.url("orglife"), SECRET_KEY="restart-under-load",
                                 LOGIN_RATE_LIMIT="1000 per minute", LOGIN_IP_RATE_LIMIT="1000 per minute")
     with served_site.gunicorn(env, tmp_path_factory.mktemp("logs")) as server:

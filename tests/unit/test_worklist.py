@@ -1,13 +1,31 @@
 """The work list's order, ranks, filters and pages (domain.worklist), on plain rows."""
+from datetime import date
+
 import pytest
 
-from meetings.domain.worklist import Item, SortKey, WorkRow, arrange, competition_ranks, page_of, rank
+from meetings.domain.worklist import (
+    Item,
+    SortKey,
+    WorkRow,
+    arrange,
+    competition_ranks,
+    desk_year,
+    page_of,
+    rank,
+)
 
 
 def row(branch_id, rate, missed=0, at_risk=0, name=None, parent="机关党委", campaigns=0, minutes=0):
     return WorkRow(branch_id=branch_id, name=name or f"第{branch_id}党支部", parent_name=parent,
                    rate=rate, missed=missed, at_risk=at_risk,
                    overdue_campaigns=[Item(f"专项{i}") for i in range(campaigns)], minutes_waiting=minutes)
+
+
+@pytest.mark.parametrize(("today", "year"), [
+    (date(2027, 1, 1), 2026), (date(2027, 1, 31), 2026), (date(2027, 2, 1), 2027), (date(2026, 12, 31), 2026),
+])
+def test_the_desk_watches_last_year_until_january_is_out(today, year):
+    assert desk_year(today) == year
 
 
 def test_competition_ranks_tie_equal_and_skip():

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from meetings.domain.scheduling import local_date
-from meetings.domain.terms import MinutesState
+from meetings.domain.terms import MeetingStatus, MinutesState
 from meetings.extensions import db
 from meetings.models import Minutes, Notice, NoticeItem, OutboxMessage
 from meetings.services import requirements
@@ -38,7 +38,7 @@ def sign_in(auth, login: str) -> None:
 
 
 def send(client, branches, data=None, **query):
-    form = {"branch": [str(b.id) for b in branches], "text": "请抓紧落实。",
+    form = {"step": "send", "branch": [str(b.id) for b in branches], "text": "请抓紧落实。",
             "due_on": (TODAY + timedelta(days=7)).isoformat(), **(data or {})}
     form.update({k: v for k, v in query.items()})
     return client.post("/notices/new", data=form)
@@ -80,14 +80,43 @@ def test_the_same_item_is_not_sent_twice_unless_asked(client, auth, owing):
     again = send(client, [owing.a2], subject=subject)
     assert again.status_code == 200 and "已经催办过" in again.get_data(as_text=True)
     assert len(notices_of(owing.a2)) == 1
-    assert send(client, [owing.a2], {"again": "y"}, subject=subject).status_code == 302
+    seen = notices_of(owing.a2)[0].items[0].id  # what the preview of the second round shows
+    assert send(client, [owing.a2], {"again": "y", "seen": str(seen)}, subject=subject).status_code == 302
     rounds = sorted(i.round for n in notices_of(owing.a2) for i in n.items)
     assert rounds == [1, 2]
 
 
+def test_pressing_send_twice_on_a_second_round_sends_it_once(client, auth, owing):
+    sign_in(auth, "admin")
+    subject = f"m{owing.waiting.id}"
+    send(client, [owing.a2], subject=subject)
+    preview = client.get(f"/notices/new?branch={owing.a2.id}&subject={subject}").get_data(as_text=True)
+    seen = preview.split('name="seen"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    twice = [send(client, [owing.a2], {"again": "y", "seen": seen}, subject=subject) for _ in range(2)]
+    assert [r.status_code for r in twice] == [302, 200]
+    assert "本次未发送" in twice[1].get_data(as_text=True)
+    assert sorted(i.round for n in notices_of(owing.a2) for i in n.items) == [1, 2]
+
+
+def test_a_period_the_send_cannot_read_sends_nothing(client, auth, owing):
+    sign_in(auth, "admin")
+    answer = send(client, [owing.a2], period="2026-13")
+    assert answer.status_code == 200 and "统计期间无法识别，未发送" in answer.get_data(as_text=True)
+    assert notices_of(owing.a2) == []
+
+
+def test_the_work_list_posts_its_ticked_rows_to_a_preview_that_sends_nothing(client, auth, owing):
+    sign_in(auth, "admin")
+    rows = {"branch": [str(owing.a1.id), str(owing.a2.id)], "period": str(YEAR)}
+    preview = client.post("/notices/new", data=rows)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "规划处党支部" in html and 'name="step" value="send"' in html
+    assert notices_of(owing.a2) == [] and notices_of(owing.a1) == []
+
+
 @pytest.mark.parametrize("round_", range(3))
 def test_two_officers_sending_the_same_item_at_once_make_one_notice(app, owing, monkeypatch, round_):
-    form = {"branch": str(owing.a2.id), "subject": f"m{owing.waiting.id}", "text": "请落实。",
+    form = {"step": "send", "branch": str(owing.a2.id), "subject": f"m{owing.waiting.id}", "text": "请落实。",
             "due_on": (TODAY + timedelta(days=7)).isoformat()}
     answers = posts_at_once(app, monkeypatch, notices, ["send"], [
         ("admin", "/notices/new", form), ("liaison", "/notices/new", form)])
@@ -111,6 +140,17 @@ def test_a_cell_that_is_met_is_not_sent(client, auth, owing):
     sign_in(auth, "admin")
     html = send(client, [owing.a1], subject=f"r{theme.id}:{month}").get_data(as_text=True)
     assert "没有需要催办的事项" in html and notices_of(owing.a1) == []
+
+
+def test_a_group_meeting_owed_by_one_of_two_party_groups_says_so(client, auth, owing):
+    rule = next(r for r in requirements.all_versions() if r.meeting_type.code == "group_meeting")
+    held = TEST_NOW - timedelta(days=45)
+    month = f"{local_date(held).year}-{local_date(held).month:02d}"
+    add_meeting(owing.a1, [rule.meeting_type], held, group=owing.g1)
+    db.session.commit()
+    sign_in(auth, "admin")
+    html = client.get(f"/notices/new?branch={owing.a1.id}&subject=r{rule.id}:{month}").get_data(as_text=True)
+    assert f"党小组会（{month}）未完成（2 个党小组中 1 个）" in html
 
 
 def test_an_overdue_campaign_row_is_sent_and_resolves_when_reported(client, auth, owing):
@@ -137,13 +177,56 @@ def test_the_secretary_reads_and_answers_and_the_sender_sees_it(client, auth, ow
     bad = client.post(f"/notices/{notice.id}/reply", data={"kind": "explained", "text": ""})
     assert bad.status_code == 422 and "请填写情况说明" in bad.get_data(as_text=True)
     foreign = client.post(f"/notices/{notice.id}/reply", data={"kind": "arranged", "meeting_id": "999999"})
-    assert foreign.status_code == 422 and "请选择本支部安排的会议" in foreign.get_data(as_text=True)
+    assert foreign.status_code == 422
+    assert "请选择本支部为所催办事项安排的会议" in foreign.get_data(as_text=True)
     ok = client.post(f"/notices/{notice.id}/reply",
                      data={"kind": "explained", "text": "记录人出差，下周定稿。"})
     assert ok.status_code == 302
     sign_in(auth, "admin")
     html = client.get("/notices").get_data(as_text=True)
     assert "已答复" in html and "情况说明" in html
+
+
+def test_arranged_points_at_a_meeting_of_the_type_asked_for(client, auth, owing):
+    theme = next(r for r in requirements.all_versions() if r.meeting_type.code == "theme_day")
+    missed = local_date(TEST_NOW - timedelta(days=40))  # a2 held no 主题党日 that month
+    types = {r.meeting_type.code: r.meeting_type for r in requirements.all_versions()}
+    later = {"status": MeetingStatus.SCHEDULED, "minutes": None}
+    right = add_meeting(owing.a2, [types["theme_day"]], TEST_NOW + timedelta(days=3), **later)
+    wrong = add_meeting(owing.a2, [types["party_lecture"]], TEST_NOW + timedelta(days=4), **later)
+    db.session.commit()
+    sign_in(auth, "admin")
+    assert send(client, [owing.a2], subject=f"m{owing.waiting.id}").status_code == 302
+    month = f"{missed.year}-{missed.month:02d}"
+    assert send(client, [owing.a2], subject=f"r{theme.id}:{month}").status_code == 302
+    minutes_notice, theme_notice = notices_of(owing.a2)
+    sign_in(auth, "other_secretary")
+    page = client.get(f"/notices/{minutes_notice.id}").get_data(as_text=True)
+    assert f'value="{owing.waiting.id}"' in page  # the meeting whose minutes it names
+    assert f'value="{right.id}"' not in page and f'value="{wrong.id}"' not in page
+    url = f"/notices/{theme_notice.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="{right.id}"' in page and f'value="{wrong.id}"' not in page
+
+    def arranged(meeting):
+        answer = client.post(f"{url}/reply", data={"kind": "arranged", "meeting_id": str(meeting.id)})
+        return answer.status_code
+    assert arranged(wrong) == 422 and arranged(right) == 302
+    assert notices_of(owing.a2)[-1].reply_meeting_id == right.id
+
+
+def test_a_replaced_reply_stays_on_the_notice_page(client, auth, owing):
+    sign_in(auth, "admin")
+    send(client, [owing.a2], subject=f"m{owing.waiting.id}")
+    notice = notices_of(owing.a2)[0]
+    sign_in(auth, "other_secretary")
+    for text in ("记录人出差，下周定稿。", "已于周三定稿，请查收。"):
+        answer = client.post(f"/notices/{notice.id}/reply", data={"kind": "explained", "text": text})
+        assert answer.status_code == 302
+    sign_in(auth, "admin")
+    html = client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    assert html.count("此前的答复") == 1 and "记录人出差，下周定稿。" in html and "已于周三定稿" in html
+    assert html.index("已于周三定稿") < html.index("此前的答复") < html.index("记录人出差")
 
 
 def test_a_notice_resolves_when_the_item_is_done(client, auth, owing):

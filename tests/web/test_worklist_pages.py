@@ -8,6 +8,7 @@ import pytest
 
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import MinutesState, OrgKind
+from meetings.domain.worklist import desk_year
 from meetings.extensions import db
 from tests.builders import make_org
 from tests.campaign_builders import make_campaign
@@ -126,19 +127,29 @@ def test_headers_sort_and_a_second_click_reverses(client, auth, owing):
     html = get(client, f"/worklist?period={YEAR}")
     assert "sort=name" in html
     ascending = rows_of(get(client, f"/worklist?period={YEAR}&sort=name"))
-    descending = rows_of(get(client, f"/worklist?period={YEAR}&sort=name&dir=asc"))
+    descending = rows_of(get(client, f"/worklist?period={YEAR}&sort=name&dir=desc"))
+    assert ascending == ["办公室党支部", "规划处党支部", "预算处党支部"]  # 按拼音: ban, gui, yu
     assert descending == list(reversed(ascending))
+    assert rows_of(get(client, f"/worklist?period={YEAR}&sort=name&dir=asc")) == ascending
+    worst_first = rows_of(get(client, f"/worklist?period={YEAR}"))
+    assert rows_of(get(client, f"/worklist?period={YEAR}&dir=desc"))[0] == worst_first[-1] == "办公室党支部"
 
 
 @pytest.mark.parametrize(("query", "message"), [
     ("sort=bogus", "无法按"), ("page=abc", "页码无法识别"), ("page=0", "页码无法识别"),
     ("q=" + "长" * 61, "不超过 60 个字"), ("period=2017", "2018"), ("period=2026-13", "考核周期无法识别"),
-    ("q=%01", "不超过 60 个字")])
+    ("q=%01", "不超过 60 个字"), ("org=abc", "单位无法识别"), ("dir=zzz", "排序方向只能是")])
 def test_bad_input_is_named_and_the_list_still_shows(client, auth, owing, query, message):
     auth.login("admin")
     html = get(client, f"/worklist?{query}")
     assert message in html and "worklist" in html
     assert client.get(f"/worklist.xlsx?{query}").status_code == 422
+
+
+def test_a_page_past_the_end_shows_the_last_and_says_so(client, auth, owing):
+    auth.login("admin")
+    html = get(client, f"/worklist?period={YEAR}&page=9999")
+    assert "共 1 页，已显示最后一页" in html and len(rows_of(html)) == 3
 
 
 def test_pages_of_fifty(client, auth, owing):
@@ -185,7 +196,7 @@ def test_the_admins_home_is_the_desk_with_the_worst_branches(client, auth, owing
 def test_from_the_home_to_a_lagging_branchs_record_in_one_click(client, auth, owing):
     auth.login("admin")
     html = get(client, "/")
-    link = f'/compliance?org={owing.a2.id}&amp;period={local_date(TEST_NOW).year}'
+    link = f'/compliance?org={owing.a2.id}&amp;period={desk_year(local_date(TEST_NOW))}'
     assert link in html
     assert "规划处党支部" in get(client, link.replace("&amp;", "&"))
 

@@ -16,20 +16,32 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from meetings.domain.periods import Period
 from meetings.domain.scheduling import local_date
-from meetings.domain.supervision import MAX_TEXT, ReplyKind, Subject, due_problem
+from meetings.domain.supervision import MAX_TEXT, ReplyKind, Subject, SubjectKind, due_problem, parse_subject
 from meetings.domain.terms import MeetingStatus, OrgKind
 from meetings.extensions import db
-from meetings.models import Meeting, Notice, NoticeItem, Organization, Person
+from meetings.models import (
+    AuditEvent,
+    Campaign,
+    Meeting,
+    Notice,
+    NoticeItem,
+    Organization,
+    Person,
+    meeting_meeting_type,
+)
 from meetings.policy import Action, can
-from meetings.services import audit, calendar, links, locks, outbox, roster
+from meetings.services import audit, calendar, links, locks, outbox, requirements, roster
 from meetings.services.invitee_mail import MAIL_LOCALE
 from meetings.services.supervision import owed as owed_items
 from meetings.services.supervision.owed import Owed
 
 NOTHING_TO_SEND = _l("所选党支部没有需要催办的事项，或这些事项已经催办过（如需再次催办，请勾选“再次催办”）。")
+SENT_MEANWHILE = _l("刚刚已有催办发给所选党支部（可能是重复提交），本次未发送。"
+                    "请查看催办记录后再决定是否再次催办。")
 DUE_MESSAGES = {"missing": _l("请填写办理期限。"), "past": _l("办理期限不能早于今天。"),
                 "too_far": _l("办理期限最多为 90 天以后。")}
 
@@ -77,11 +89,21 @@ def _noticed(branch_ids: set[int]) -> dict[tuple[int, str], int]:
     return {(b, s): r for b, s, r in rows}
 
 
+def last_item_id(branch_ids: set[int]) -> int:
+    """The newest notice item of these branches (0 for none): what a preview has seen."""
+    if not branch_ids:
+        return 0
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(NoticeItem.id), 0))
+                             .where(NoticeItem.branch_id.in_(branch_ids)))
+
+
 def send(actor: Person, branches: list[Organization], text: str, due_on: date | None, now: datetime, *,
          span: Period | None = None, subjects: list[Subject] | None = None,
-         again: bool = False) -> list[Notice]:
+         again: bool = False, seen: int | None = None) -> list[Notice]:
     """One notice per branch that owes something not yet noticed (or, ``again``, noticed
-    before: a new round). Raises NoticeError when nothing at all would be sent."""
+    before: a new round). ``seen`` is :func:`last_item_id` when the sender looked: a new round
+    is sent only if no notice reached these branches since, so pressing 发送 twice sends once.
+    Raises NoticeError when nothing at all would be sent."""
     text = (text or "").strip()
     if not text:
         raise NoticeError(_l("请填写催办内容。"))
@@ -95,6 +117,8 @@ def send(actor: Person, branches: list[Organization], text: str, due_on: date | 
             raise NoticeError(_l("只能向您督导范围内的党支部发送催办。"), "branches")
     for branch in sorted(branches, key=lambda b: b.id):  # one order: two senders never deadlock
         locks.lock_row(Organization, branch.id)
+    if again and seen is not None and last_item_id({b.id for b in branches}) > seen:
+        raise NoticeError(SENT_MEANWHILE, "again")
     rounds = _noticed({b.id for b in branches})
     batch = secrets.token_hex(8)
     notices = []
@@ -139,10 +163,10 @@ def reply(person: Person, notice: Notice, kind: ReplyKind, text: str, meeting_id
         raise NoticeError(_l("答复不超过 %(n)s 个字。", n=MAX_TEXT), "text")
     meeting = None
     if kind == ReplyKind.ARRANGED:
-        meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
-        if meeting is None or meeting.organization_id != notice.branch_id \
-                or meeting.status == MeetingStatus.CANCELLED:
-            raise NoticeError(_l("请选择本支部安排的会议。"), "meeting_id")
+        allowed = {m.id for m in meetings_to_link(notice, now, limit=None)}
+        meeting = db.session.get(Meeting, meeting_id) if meeting_id in allowed else None
+        if meeting is None:
+            raise NoticeError(_l("请选择本支部为所催办事项安排的会议（类型相符、未取消）。"), "meeting_id")
     elif not text:
         raise NoticeError(_l("请填写情况说明。"), "text")
     before = {"kind": notice.reply_kind, "text": notice.reply_text, "meeting_id": notice.reply_meeting_id}
@@ -156,14 +180,56 @@ def reply(person: Person, notice: Notice, kind: ReplyKind, text: str, meeting_id
                  after={"kind": str(kind), "text": notice.reply_text, "meeting_id": notice.reply_meeting_id})
 
 
-def meetings_to_link(notice: Notice, now: datetime, limit: int = 30) -> list[Meeting]:
-    """The branch's meetings a 已安排 reply may point at: not cancelled, from the notice on."""
+@dataclass(frozen=True)
+class EarlierReply:
+    at: datetime
+    by: str
+    kind: ReplyKind | None
+    text: str
+
+
+def earlier_replies(notice: Notice) -> list[EarlierReply]:
+    """The replies a later one replaced, newest first (from the audit trail, which keeps each)."""
+    events = list(db.session.scalars(
+        sa.select(AuditEvent).options(selectinload(AuditEvent.actor))
+        .where(AuditEvent.object_type == "notice", AuditEvent.object_id == notice.id,
+               AuditEvent.action == "notice.reply").order_by(AuditEvent.id.desc())))
+    earlier = []
+    for event in events[1:]:
+        after = event.after or {}
+        kind = after.get("kind")
+        earlier.append(EarlierReply(event.created_at, event.actor.name if event.actor else "",
+                                    ReplyKind(kind) if kind in set(ReplyKind) else None,
+                                    after.get("text") or ""))
+    return earlier
+
+
+def meetings_to_link(notice: Notice, now: datetime, limit: int | None = 30) -> list[Meeting]:
+    """The branch's meetings a 已安排 reply may point at: not cancelled, from the notice on,
+    and of a type the notice asks for (or the meeting whose minutes it names)."""
     since = min(notice.sent_at, now)
+    type_ids, meeting_ids = _answering(notice)
+    of_type = sa.select(meeting_meeting_type.c.meeting_id).where(
+        meeting_meeting_type.c.meeting_type_id.in_(type_ids))
     return list(db.session.scalars(
         sa.select(Meeting).where(Meeting.organization_id == notice.branch_id,
                                  Meeting.status != MeetingStatus.CANCELLED,
-                                 sa.or_(Meeting.starts_at >= since, Meeting.id == notice.reply_meeting_id))
+                                 sa.or_(sa.and_(Meeting.starts_at >= since, Meeting.id.in_(of_type)),
+                                        Meeting.id.in_(meeting_ids), Meeting.id == notice.reply_meeting_id))
         .order_by(Meeting.starts_at).limit(limit)))
+
+
+def _answering(notice: Notice) -> tuple[set[int], set[int]]:
+    """The meeting types that would answer the notice's items, and the meetings it names."""
+    subjects = [parse_subject(item.subject) for item in notice.items]
+    wanted = {s.object_id for s in subjects if s.kind == SubjectKind.PERIOD}
+    type_ids = {r.meeting_type_id for r in requirements.all_versions()
+                if r.id in wanted or r.replaces_id in wanted}
+    campaign_ids = [s.object_id for s in subjects if s.kind == SubjectKind.CAMPAIGN]
+    if campaign_ids:
+        type_ids |= set(db.session.scalars(sa.select(Campaign.meeting_type_id)
+                                           .where(Campaign.id.in_(campaign_ids))))
+    return type_ids, {s.object_id for s in subjects if s.kind == SubjectKind.MINUTES}
 
 
 def _mail(notices: list[Notice], now: datetime) -> None:

@@ -7,7 +7,7 @@ minutes through one query.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,9 +46,10 @@ def owed_by(branches: list[Organization], span: Period, now: datetime) -> dict[i
         return found
     ids = {b.id for b in branches}
     names = _type_names()
-    for branch_id, requirement_id, period_key, status in _period_statuses(branches, _slots(span, now), now):
+    statuses = _period_statuses(branches, _slots(span, now), now)
+    for branch_id, requirement_id, period_key, status, *units in statuses:
         if branch_id in ids and status in OWED:
-            found[branch_id].append(_period_owed(requirement_id, period_key, status, names))
+            found[branch_id].append(_period_owed(requirement_id, period_key, status, names, *units))
     for branch_id, campaign in _overdue(branches, _campaigns_of_span(branches, span), now):
         found[branch_id].append(_campaign_owed(campaign))
     for meeting in _waiting_minutes(ids, span, now):
@@ -65,9 +66,9 @@ def owed_now(branch: Organization, subjects: list[Subject], now: datetime) -> di
     owed: dict[str, Owed] = {}
     periods = [s for s in subjects if s.kind == SubjectKind.PERIOD]
     slots = _slots_of(periods, now)
-    for branch_id, requirement_id, period_key, status in _period_statuses([branch], slots, now):
+    for branch_id, requirement_id, period_key, status, *units in _period_statuses([branch], slots, now):
         if branch_id == branch.id and status in OWED:
-            item = _period_owed(requirement_id, period_key, status, names)
+            item = _period_owed(requirement_id, period_key, status, names, *units)
             owed[item.subject.key] = item
     campaign_ids = [s.object_id for s in subjects if s.kind == SubjectKind.CAMPAIGN]
     if campaign_ids:
@@ -100,9 +101,14 @@ def _type_names() -> dict[int, str]:
     return {c.requirement_id: c.type_name for c in compliance.columns_of(requirements.all_versions())}
 
 
-def _period_owed(requirement_id: int, period_key: str, status: str, names: dict[int, str]) -> Owed:
+def _period_owed(requirement_id: int, period_key: str, status: str, names: dict[int, str],
+                 owing: int = 1, bound: int = 1) -> Owed:
+    """The label says how many of the branch's party groups owe it, when the rule binds several
+    (which ones the branch's own 考核 page shows): the notice stands until all have met."""
     word = "未完成" if status == PeriodStatus.MISSED else "临期未安排"
     label = f"{names.get(requirement_id, '')}（{period_key}）{word}"
+    if bound > 1:
+        label += f"（{bound} 个党小组中 {owing} 个）"
     return Owed(period_subject(requirement_id, period_key), label)
 
 
@@ -126,16 +132,20 @@ def _slots_of(subjects: list[Subject], now: datetime) -> list[compliance_sql.Slo
 
 
 def _period_statuses(branches: list[Organization], slots, now: datetime):
-    """(branch id, requirement id, period key, status) — a branch with party groups gives the
-    worst of them: one group missed is the branch's period missed."""
+    """(branch id, requirement id, period key, status, units owing, units bound) — a branch with
+    party groups gives the worst of them: one group missed is the branch's period missed."""
     if not slots:
         return []
-    cells: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+    cells: dict[tuple[int, int, str], Counter] = defaultdict(Counter)
     for tree in by_tree(branches):
-        for branch_id, requirement_id, period_key, status, _ in compliance_sql.counts(
+        for branch_id, requirement_id, period_key, status, n in compliance_sql.counts(
                 common_unit(tree), slots, now, compliance.wait_days(), Grouping.BRANCH):
-            cells[(branch_id, requirement_id, period_key)].add(status)
-    return [(*key, _worst(statuses)) for key, statuses in cells.items()]
+            cells[(branch_id, requirement_id, period_key)][status] += n
+    found = []
+    for key, tally in cells.items():
+        worst = _worst(set(tally))
+        found.append((*key, worst, tally[worst], sum(tally.values())))
+    return found
 
 
 def _worst(statuses: set[str]) -> str:
@@ -151,7 +161,7 @@ def _periods_done(pairs: list[tuple[int, Subject]], now: datetime) -> set[tuple[
         return set()
     branches = _branches_of(pairs)
     statuses = {(b, f"r{r}:{p}"): s
-                for b, r, p, s in _period_statuses(branches, _slots_of([s for _, s in pairs], now), now)}
+                for b, r, p, s, *_ in _period_statuses(branches, _slots_of([s for _, s in pairs], now), now)}
     # No cell at all: the rule binds the branch no more (dissolved, committee gone) — nothing owed.
     return {(b, s.key) for b, s in pairs if statuses.get((b, s.key), PeriodStatus.MET) in engine.DONE}
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from meetings.domain.periods import Period
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import PeriodKind, Role
-from meetings.domain.worklist import arrange
+from meetings.domain.worklist import arrange, desk_year
 from meetings.extensions import db
 from meetings.models import utcnow
 from meetings.policy import Action, active_roles, can, scope_roots
@@ -74,11 +74,11 @@ def home():
 
 
 def _oversight_desk(now) -> dict | None:
-    """An overseer's desk: this year's work list, its worst lagging branches first."""
+    """An overseer's desk: the work list of the year it watches, worst lagging branches first."""
     roots = scope_roots(current_user, Action.VIEW_OVERSIGHT)
     if not roots:
         return None
-    span = Period(PeriodKind.YEAR, local_date(now).year)
+    span = Period(PeriodKind.YEAR, desk_year(local_date(now)))
     found = worklist.build(roots, span, now)
     lagging = arrange(found.rows, only_lagging=True)
     return {"q": WorklistQuery(span), "rows": lagging[:DESK_ROWS], "lagging": len(lagging),

@@ -39,18 +39,24 @@ def new_notice():
     if not scope_roots(current_user, Action.SEND_NOTICE):
         abort(403)
     now = utcnow()
+    # The work list posts its ticked rows here (a GET of hundreds of ids is too long a URL);
+    # only the preview's own form, step=send, sends.
     values = request.form if request.method == "POST" else request.args
+    sending = request.method == "POST" and values.get("step") == "send"
     subjects = _subjects(values.getlist("subject"))
     branches = _branches(values.getlist("branch"))
     problems: list[str] = []
     span = read_span(values.get("period"), local_date(now), problems) if subjects is None else None
-    form = NoticeForm()
-    if request.method == "GET":
+    form = NoticeForm(formdata=request.form if sending else None)
+    if not sending:
         form.text.data, form.due_on.data = DEFAULT_TEXT, local_date(now) + timedelta(days=DEFAULT_DUE_DAYS)
-    if form.validate_on_submit():
+        form.seen.data = notices.last_item_id({b.id for b in branches})
+    if sending and problems:
+        form.form_errors.append(_("统计期间无法识别，未发送。请从督导工作台重新选择。"))
+    elif sending and form.validate():
         try:
             sent = notices.send(current_user, branches, form.text.data, form.due_on.data, now, span=span,
-                                subjects=subjects, again=form.again.data)
+                                subjects=subjects, again=form.again.data, seen=form.seen.data or 0)
         except notices.NoticeError as exc:
             getattr(form, exc.field, form.text).errors.append(str(exc.message))
         else:
@@ -164,4 +170,5 @@ def _show(found: Notice, form: ReplyForm, now):
         (m.id, f"{local_date(m.starts_at).isoformat()} {m.title}") for m in meetings])
     span = Period(PeriodKind.YEAR, local_date(found.sent_at).year)
     return render_template("supervision/notice.html", line=line, notice=found, form=form,
-                           may_answer=may_answer, span=span, today=local_date(now))
+                           may_answer=may_answer, span=span, today=local_date(now),
+                           earlier=notices.earlier_replies(found) if found.replied_at else [])

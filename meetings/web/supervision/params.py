@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from meetings.domain.periods import Period
 from meetings.domain.scheduling import local_date
-from meetings.domain.worklist import SortKey
+from meetings.domain.worklist import SortKey, default_direction
 from meetings.web.compliance.params import read_span
 from meetings.web.util import id_arg
 
@@ -34,16 +34,23 @@ class Query:
         """The query string of this view with ``changes``, for links that keep the filters."""
         values = {"org": self.org_id, "period": self.span.key,
                   "sort": None if self.sort == SortKey.RATE else str(self.sort),
-                  "dir": "asc" if self.reverse else None, "q": self.needle or None,
+                  "dir": self.direction if self.reverse else None, "q": self.needle or None,
                   "only": "lagging" if self.only_lagging else None,
                   "page": self.page if self.page > 1 else None, **changes}
         return {k: v for k, v in values.items() if v not in (None, "")}
 
+    @property
+    def direction(self) -> str:
+        """``asc`` or ``desc``: the way the sorted column's values run on this page."""
+        natural = default_direction(self.sort)
+        return ({"asc", "desc"} - {natural}).pop() if self.reverse else natural
+
     def sorted_by(self, key: SortKey) -> dict:
         """Link of a column header: sort by it (worst first); again, the other way round."""
         reverse = not self.reverse if key == self.sort else False
+        natural = default_direction(key)
         return self.args(sort=None if key == SortKey.RATE and not reverse else str(key),
-                         dir="asc" if reverse else None, page=None)
+                         dir=({"asc", "desc"} - {natural}).pop() if reverse else None, page=None)
 
 
 def read(args, now: datetime) -> Query:
@@ -51,6 +58,8 @@ def read(args, now: datetime) -> Query:
     today = local_date(now)
     span = read_span(args.get("period"), today, problems)
     query = Query(span, org_id=id_arg(args, "org"), problems=problems)
+    if args.get("org") and query.org_id is None:
+        problems.append(_("单位无法识别，已显示您督导的全部单位。"))
     _sort(query, args.get("sort", ""), args.get("dir", ""))
     _needle(query, args.get("q", "").strip())
     query.only_lagging = args.get("only") == "lagging"
@@ -64,7 +73,10 @@ def _sort(query: Query, raw: str, direction: str) -> None:
             query.sort = SortKey(raw)
         except ValueError:
             query.problems.append(_("无法按“%(key)s”排序，已按完成率排序。", key=raw[:20]))
-    query.reverse = direction == "asc"
+    if direction and direction not in ("asc", "desc"):
+        query.problems.append(_("排序方向只能是 asc（从小到大）或 desc（从大到小），已按默认方向。"))
+        return
+    query.reverse = bool(direction) and direction != default_direction(query.sort)
 
 
 def _needle(query: Query, text: str) -> None:

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import abort, flash, make_response, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from meetings.domain.scheduling import local_date
@@ -32,7 +33,10 @@ def index():
     for problem in query.problems:
         flash(problem, "warning")
     found, rows = _listed(query, now)
-    return render_template("supervision/worklist.html", q=query, found=found, page=page_of(rows, query.page),
+    page = page_of(rows, query.page)
+    if query.page > page.number:
+        flash(_("共 %(n)s 页，已显示最后一页。", n=page.pages), "warning")
+    return render_template("supervision/worklist.html", q=query, found=found, page=page,
                            lagging=sum(r.lagging for r in found.rows), units=_units(), SortKey=SortKey,
                            period_choices=period_choices(query.span.year), today=local_date(now))
 
