@@ -142,6 +142,15 @@ def test_a_cell_that_is_met_is_not_sent(client, auth, owing):
     assert "没有需要催办的事项" in html and notices_of(owing.a1) == []
 
 
+def test_items_are_listed_in_period_order_however_they_were_ticked(client, auth, owing):
+    theme = next(r for r in requirements.all_versions() if r.meeting_type.code == "theme_day")
+    months = [local_date(TEST_NOW - timedelta(days=days)) for days in (40, 70, 100)]
+    keys = [f"r{theme.id}:{m.year}-{m.month:02d}" for m in months]  # newest first
+    sign_in(auth, "admin")
+    assert send(client, [owing.a2], {"subject": keys}).status_code == 302
+    assert [i.subject for i in notices_of(owing.a2)[0].items] == sorted(keys)
+
+
 def test_a_group_meeting_owed_by_one_of_two_party_groups_says_so(client, auth, owing):
     rule = next(r for r in requirements.all_versions() if r.meeting_type.code == "group_meeting")
     held = TEST_NOW - timedelta(days=45)

@@ -55,8 +55,13 @@ def owed_by(branches: list[Organization], span: Period, now: datetime) -> dict[i
     for meeting in _waiting_minutes(ids, span, now):
         found[meeting.organization_id].append(_minutes_owed(meeting))
     for items in found.values():
-        items.sort(key=lambda o: (o.subject.kind != SubjectKind.PERIOD, o.subject.key))
+        items.sort(key=in_notice_order)
     return found
+
+
+def in_notice_order(item: Owed) -> tuple:
+    """Requirement periods first, by requirement and period; then campaigns; then minutes."""
+    return item.subject.kind != SubjectKind.PERIOD, item.subject.kind, item.subject.key
 
 
 def owed_now(branch: Organization, subjects: list[Subject], now: datetime) -> dict[str, Owed]:
@@ -78,7 +83,7 @@ def owed_now(branch: Organization, subjects: list[Subject], now: datetime) -> di
     meeting_ids = [s.object_id for s in subjects if s.kind == SubjectKind.MINUTES]
     for meeting in _waiting_minutes({branch.id}, None, now, meeting_ids):
         owed[f"m{meeting.id}"] = _minutes_owed(meeting)
-    return owed
+    return dict(sorted(owed.items(), key=lambda pair: in_notice_order(pair[1])))
 
 
 def resolved(items: Iterable[tuple[int, Subject]], now: datetime) -> set[tuple[int, str]]:
