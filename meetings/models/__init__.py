@@ -19,7 +19,7 @@ from meetings.models.outbox import OutboxMessage
 from meetings.models.person import CommitteeSeat, Person, RoleAssignment, Transfer
 from meetings.models.record import ActionItem, Attachment, Minutes, MinutesRevision
 from meetings.models.sign_in import SignIn
-from meetings.models.supervision import Notice, NoticeItem
+from meetings.models.supervision import Notice, NoticeItem, Visit, VisitFinding
 
 __all__ = [
     "ActionItem",
@@ -43,6 +43,8 @@ __all__ = [
     "MinutesRevision",
     "Notice",
     "NoticeItem",
+    "Visit",
+    "VisitFinding",
     "Organization",
     "OutboxMessage",
     "Person",

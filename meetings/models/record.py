@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from meetings.domain.terms import ActionStatus, AttachmentKind, MinutesState
 from meetings.models.base import Base, TimestampMixin, enum_column, utcnow
 from meetings.models.meeting import Meeting
 from meetings.models.person import Person
+
+if TYPE_CHECKING:
+    from meetings.models.supervision import VisitFinding
 
 
 class Minutes(TimestampMixin, Base):
@@ -60,12 +64,14 @@ class MinutesRevision(Base):
 
 
 class ActionItem(TimestampMixin, Base):
-    """整改事项 raised at a meeting."""
+    """整改事项 raised at a meeting, or from a 督导记录's finding (exactly one of the two)."""
 
     __tablename__ = "action_item"
+    __table_args__ = (sa.CheckConstraint("(meeting_id IS NULL) <> (finding_id IS NULL)", name="one_source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    finding_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit_finding.id"), unique=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     text: Mapped[str] = mapped_column(sa.Text)
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
@@ -76,7 +82,8 @@ class ActionItem(TimestampMixin, Base):
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
-    meeting: Mapped[Meeting] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    finding: Mapped[VisitFinding | None] = relationship("VisitFinding", foreign_keys=[finding_id])
     owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
 
 

@@ -1,4 +1,4 @@
-"""督导: 催办 notices from overseers to branches, and what the branch answered."""
+"""督导: 催办 notices from overseers to branches and what the branch answered; 督导记录."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetings.domain.supervision import ReplyKind, SubjectKind
+from meetings.domain.visits import Checked, VisitKind
 from meetings.models.base import Base, enum_column
 from meetings.models.meeting import Meeting
 from meetings.models.organization import Organization
@@ -62,3 +63,43 @@ class NoticeItem(Base):
     round: Mapped[int] = mapped_column(default=1)
 
     notice: Mapped[Notice] = relationship(back_populates="items")
+
+
+class Visit(Base):
+    """督导记录: a liaison's (or officer's) visit to a unit, or check of its record — the day,
+    what was checked and what was seen. A record is kept as written; findings are added to it."""
+
+    __tablename__ = "visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    kind: Mapped[VisitKind] = enum_column(VisitKind)
+    visited_on: Mapped[date] = mapped_column(index=True)
+    checked: Mapped[str] = mapped_column(sa.String(200))  # Checked values, comma-separated
+    summary: Mapped[str] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    recorded_at: Mapped[datetime]
+
+    organization: Mapped[Organization] = relationship()
+    recorded_by: Mapped[Person | None] = relationship()
+    findings: Mapped[list[VisitFinding]] = relationship(back_populates="visit", order_by="VisitFinding.id")
+
+    @property
+    def checked_items(self) -> list[Checked]:
+        return [Checked(value) for value in self.checked.split(",") if value in set(Checked)]
+
+
+class VisitFinding(Base):
+    """One problem a visit found, about one branch; it may become that branch's 整改事项."""
+
+    __tablename__ = "visit_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    branch_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    created_at: Mapped[datetime]
+
+    visit: Mapped[Visit] = relationship(back_populates="findings")
+    branch: Mapped[Organization] = relationship()

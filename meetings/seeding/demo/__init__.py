@@ -14,6 +14,7 @@ from meetings.clock import today_in_beijing
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus, Role
 from meetings.extensions import db
 from meetings.models import CommitteeSeat, Organization, Person, utcnow
+from meetings.seeding import names
 from meetings.seeding.demo import data
 from meetings.seeding.demo import history as demo_history
 from meetings.seeding.demo import mail as demo_mail
@@ -211,9 +212,9 @@ class _Builder:
         roster.assign_role(None, seats[CommitteeTitle.SECRETARY], branch, Role.SECRETARY)
 
     def name(self, retired: bool) -> str:
-        given = data.OLDER_GIVEN_NAMES if retired else data.GIVEN_NAMES
+        given = names.OLDER_GIVEN_NAMES if retired else names.GIVEN_NAMES
         while True:
-            name = self.rng.choice(data.SURNAMES) + self.rng.choice(given)
+            name = self.rng.choice(names.SURNAMES) + self.rng.choice(given)
             if name not in self.used_names:
                 self.used_names.add(name)
                 return name

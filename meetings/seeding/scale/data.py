@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from meetings.domain.scheduling import BEIJING
 from meetings.domain.terms import CommitteeTitle, OrgKind, PersonCategory, PersonStatus
-from meetings.seeding.demo.data import GIVEN_NAMES, SURNAMES
+from meetings.seeding.names import GIVEN_NAMES, SURNAMES
 
 ROOT_NAME = "省直机关工委（规模数据）"
 # The root's name until the last row is in: an interrupted run is never mistaken for a province.

@@ -1,0 +1,18 @@
+"""Each benchmark and seed entry point imports on its own, in a fresh interpreter (an import
+cycle hidden by whatever a test process loaded first broke ``bench.compliance`` once)."""
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MODULES = sorted(f"bench.{p.stem}" for p in (ROOT / "bench").glob("*.py") if p.stem != "__init__") + [
+    "meetings.seeding.scale.data", "meetings.seeding.demo"]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_imports_alone(module):
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
