@@ -20,6 +20,7 @@ from meetings.models import (
     RoleAssignment,
     SignIn,
     Transfer,
+    Visit,
 )
 
 
@@ -56,6 +57,8 @@ class Action(StrEnum):
     SEND_NOTICE = "notice.send"  # 催办: remind a branch in scope of what it owes (on a branch)
     ANSWER_NOTICE = "notice.answer"  # read receipt and reply of the branch (on a branch or notice)
     VIEW_NOTICE = "notice.view"  # a notice: its sender's side (overseers) and its branch's
+    RECORD_VISIT = "visit.record"  # 督导记录: record a visit to a unit in scope, its findings, their 整改
+    VIEW_VISIT = "visit.view"  # a visit record: the overseers of its unit, the secretaries it names
 
 
 # Which role lets its holder do what inside its subtree.
@@ -63,7 +66,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.LIAISON: frozenset(
         {Action.VIEW_ORG, Action.VIEW_ROSTER, Action.VIEW_PERSON, Action.VIEW_OVERSIGHT,
-         Action.VIEW_MEETINGS, Action.VIEW_MINUTES, Action.VIEW_COMPLIANCE, Action.SEND_NOTICE}
+         Action.VIEW_MEETINGS, Action.VIEW_MINUTES, Action.VIEW_COMPLIANCE, Action.SEND_NOTICE,
+         Action.RECORD_VISIT}
     ),
     Role.SECRETARY: frozenset(
         {
@@ -137,6 +141,8 @@ def can(person: Person | None, action: Action, obj: object) -> bool:
         return _can_on_campaign(person, action, obj)
     if isinstance(obj, Notice):
         return _can_on_notice(person, action, obj)
+    if isinstance(obj, Visit):
+        return _can_on_visit(person, action, obj)
     if isinstance(obj, ApiToken):  # personal: nobody, not even an administrator, uses another's
         return action == Action.MANAGE_TOKEN and obj.person_id == person.id
     if isinstance(obj, SignIn):  # personal too: an officer ends sessions by resetting the password
@@ -146,6 +152,7 @@ def can(person: Person | None, action: Action, obj: object) -> bool:
 
 # What a person must be able to do to an object to know that it exists at all.
 SEEING = {Meeting: Action.VIEW_MEETINGS, ActionItem: Action.VIEW_MEETINGS, Notice: Action.VIEW_NOTICE,
+          Visit: Action.VIEW_VISIT,
           Organization: Action.VIEW_ORG,
           Person: Action.VIEW_PERSON}
 
@@ -241,14 +248,30 @@ def _can_on_invitation(person: Person, action: Action, invitation: Invitation) -
 
 
 def _can_on_action_item(person: Person, action: Action, item: ActionItem) -> bool:
-    """整改事项: its owner reports it done; the branch's officers manage every one."""
+    """整改事项: its owner reports it done; the branch's officers manage every one, whether it
+    came from a meeting or from a 督导记录."""
+    unit = item.meeting.organization if item.meeting is not None else item.organization
     if action == Action.CLOSE_ACTION and item.owner_id == person.id:
         return True
     if action in (Action.CLOSE_ACTION, Action.RECORD_MEETING):
-        return _can_on_org(person, action, item.meeting.organization)
+        return _can_on_org(person, action, unit)
     if action == Action.VIEW_MEETINGS:
-        return item.owner_id == person.id or _can_on_org(person, action, item.meeting.organization)
+        return item.owner_id == person.id or _can_on_org(person, action, unit)
     return False
+
+
+def _can_on_visit(person: Person, action: Action, visit: Visit) -> bool:
+    """督导记录: the overseers of the visited unit see it, those who may record visits there
+    add findings; the secretary of the branch visited, or of a branch a finding names, reads
+    it (it is about them) but never writes in it."""
+    if action == Action.RECORD_VISIT:
+        return _can_on_org(person, action, visit.organization)
+    if action != Action.VIEW_VISIT:
+        return False
+    if _can_on_org(person, Action.VIEW_OVERSIGHT, visit.organization):
+        return True
+    named = [visit.organization] + [f.branch for f in visit.findings]
+    return any(Role.SECRETARY in roles_over(person, unit) for unit in named)
 
 
 def _can_on_campaign(person: Person, action: Action, campaign: Campaign) -> bool:

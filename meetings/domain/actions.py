@@ -36,11 +36,17 @@ def clean(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def check_item(text: str, due_on: date | None, *, meeting_day: date, today: date) -> list[ActionProblem]:
-    """Problems with an item's text and 整改时限; an empty list means it may be saved."""
+EARLIER_THAN_MEETING = N_("整改时限不能早于会议日期（%(day)s）。")
+EARLIER_THAN_VISIT = N_("整改时限不能早于督导日期（%(day)s）。")
+
+
+def check_item(text: str, due_on: date | None, *, meeting_day: date, today: date,
+               too_early: str = EARLIER_THAN_MEETING) -> list[ActionProblem]:
+    """Problems with an item's text and 整改时限 (not before ``meeting_day``, the day its
+    source — a meeting or a visit — took place); an empty list means it may be saved."""
     return [*_text_problems("text", text, TEXT_LENGTH, N_("请填写整改事项。"),
                             N_("整改事项不能超过 %(limit)s 个字。")),
-            *_due_problems(due_on, meeting_day, today)]
+            *_due_problems(due_on, meeting_day, today, too_early)]
 
 
 def check_close(status: ActionStatus, evidence: str) -> list[ActionProblem]:
@@ -90,12 +96,11 @@ def _text_problems(name: str, value: str, limit: int, empty: str, too_long: str)
     return []
 
 
-def _due_problems(due_on: date | None, meeting_day: date, today: date) -> list[ActionProblem]:
+def _due_problems(due_on: date | None, meeting_day: date, today: date, too_early: str) -> list[ActionProblem]:
     if due_on is None:
         return [ActionProblem("due_on", N_("请填写整改时限。"))]
     if due_on < meeting_day:
-        return [ActionProblem("due_on", N_("整改时限不能早于会议日期（%(day)s）。"),
-                              {"day": meeting_day.isoformat()})]
+        return [ActionProblem("due_on", too_early, {"day": meeting_day.isoformat()})]
     if due_on > today + MAX_AHEAD:
         return [ActionProblem("due_on", N_("整改时限不能超过两年以后。"))]
     return []

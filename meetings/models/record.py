@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from meetings.domain.terms import ActionStatus, AttachmentKind, MinutesState
 from meetings.models.base import Base, TimestampMixin, enum_column, utcnow
 from meetings.models.meeting import Meeting
+from meetings.models.organization import Organization
 from meetings.models.person import Person
 
 if TYPE_CHECKING:
@@ -83,7 +84,9 @@ class ActionItem(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
     meeting: Mapped[Meeting | None] = relationship()
-    finding: Mapped[VisitFinding | None] = relationship("VisitFinding", foreign_keys=[finding_id])
+    finding: Mapped[VisitFinding | None] = relationship("VisitFinding", foreign_keys=[finding_id],
+                                                        back_populates="action_item")
+    organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
     owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
 
 

@@ -12,6 +12,7 @@ from meetings.models.base import Base, enum_column
 from meetings.models.meeting import Meeting
 from meetings.models.organization import Organization
 from meetings.models.person import Person
+from meetings.models.record import ActionItem
 
 
 class Notice(Base):
@@ -103,3 +104,4 @@ class VisitFinding(Base):
 
     visit: Mapped[Visit] = relationship(back_populates="findings")
     branch: Mapped[Organization] = relationship()
+    action_item: Mapped[ActionItem | None] = relationship(back_populates="finding", uselist=False)

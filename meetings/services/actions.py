@@ -1,4 +1,6 @@
-"""整改事项 (action items) raised at a meeting: add, change, close with evidence, cancel, reopen.
+"""整改事项 (action items) raised at a meeting or from a 督导记录's finding: add, change, close
+with evidence, cancel, reopen. Once raised, an item is the branch's to carry out whatever its
+source: the same lists, the same 办结.
 
 Each function takes the acting person, checks the policy and the rules, flushes and audits
 in the caller's transaction; the caller commits once. Lists live in ``actions_query``.
@@ -7,15 +9,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from meetings.domain import actions as rules
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import ActionStatus, OrgKind
 from meetings.extensions import db
-from meetings.models import ActionItem, Meeting, Organization, Person
+from meetings.models import ActionItem, Meeting, Organization, Person, VisitFinding
 from meetings.policy import Action, can
-from meetings.services import audit, scheduling
+from meetings.services import audit, locks, scheduling
 
 
 class ActionError(ValueError):
@@ -39,7 +42,7 @@ def add_action_item(actor: Person, meeting: Meeting, *, text: str, owner_id: int
     if meeting.is_cancelled:
         raise ActionError([("text", _("会议已取消，不能添加整改事项。"))])
     branch = branch_of(meeting)
-    owner = _check_fields(branch, meeting, text, owner_id, due_on, now)
+    owner = _check_fields(branch, local_date(meeting.starts_at), text, owner_id, due_on, now)
     item = ActionItem(meeting=meeting, organization_id=branch.id, text=rules.clean(text), owner=owner,
                       due_on=due_on, status=ActionStatus.OPEN, created_by_id=actor.id)
     db.session.add(item)
@@ -50,13 +53,36 @@ def add_action_item(actor: Person, meeting: Meeting, *, text: str, owner_id: int
     return item
 
 
+def raise_from_finding(actor: Person, finding: VisitFinding, *, text: str, owner_id: int | None,
+                       due_on: date | None, now: datetime) -> ActionItem:
+    """A 督导记录's finding becomes a 整改事项 of the branch it names (once): the liaison who
+    found it sets the owner and 整改时限; the branch carries it out as any other."""
+    _require(actor, Action.RECORD_VISIT, finding.branch)
+    locks.lock_row(VisitFinding, finding.id)  # two liaisons at once make one item of it
+    db.session.refresh(finding)
+    if db.session.scalar(sa.select(ActionItem.id).where(ActionItem.finding_id == finding.id)) is not None:
+        raise ActionError([("text", _("这条问题已经列为整改事项。"))])
+    if not finding.branch.is_active:
+        raise ActionError([("text", _("该党支部已撤销，不能再列整改事项。"))])
+    owner = _check_fields(finding.branch, finding.visit.visited_on, text, owner_id, due_on, now,
+                          source_is_meeting=False)
+    item = ActionItem(finding=finding, organization_id=finding.branch_id, text=rules.clean(text), owner=owner,
+                      due_on=due_on, status=ActionStatus.OPEN, created_by_id=actor.id)
+    db.session.add(item)
+    db.session.flush()
+    _audit(actor, "action.add", item, before=None,
+           after={"item": item.id, "person": owner.name, "text": item.text, "due_on": due_on.isoformat()})
+    return item
+
+
 def update_action_item(actor: Person, item: ActionItem, *, text: str, owner_id: int | None,
                        due_on: date | None, now: datetime) -> ActionItem:
     """Change an open item's text, owner or due date."""
     _require(actor, Action.RECORD_MEETING, item)
     if item.status != ActionStatus.OPEN:
         raise ActionError([("text", _("已办结或取消的整改事项不能修改。"))])
-    owner = _check_fields(branch_of(item.meeting), item.meeting, text, owner_id, due_on, now)
+    owner = _check_fields(item_branch(item), raised_on(item), text, owner_id, due_on, now,
+                          source_is_meeting=item.meeting is not None)
     old_owner = item.owner.name if item.owner else None
     before, after = audit.changes(item, {"text": rules.clean(text), "owner_id": owner.id, "due_on": due_on})
     if not after:
@@ -65,8 +91,7 @@ def update_action_item(actor: Person, item: ActionItem, *, text: str, owner_id: 
     if "owner_id" in after:
         before["person"], after["person"] = old_owner, owner.name
     db.session.flush()
-    audit.record(actor, "action.update", item.meeting, organization_id=item.meeting.organization_id,
-                 before={"item": item.id, **before}, after={"item": item.id, **after})
+    _audit(actor, "action.update", item, before={"item": item.id, **before}, after={"item": item.id, **after})
     return item
 
 
@@ -93,8 +118,8 @@ def reopen_action_item(actor: Person, item: ActionItem, now: datetime) -> None:
     item.closed_at = item.closed_by_id = None
     item.updated_at = now
     db.session.flush()
-    audit.record(actor, "action.reopen", item.meeting, organization_id=item.meeting.organization_id,
-                 before=before, after={"item": item.id, "status": ActionStatus.OPEN.value})
+    _audit(actor, "action.reopen", item, before=before,
+           after={"item": item.id, "status": ActionStatus.OPEN.value})
 
 
 def _finish(actor: Person, item: ActionItem, status: ActionStatus, note: str, now: datetime,
@@ -104,15 +129,35 @@ def _finish(actor: Person, item: ActionItem, status: ActionStatus, note: str, no
     item.closed_at, item.closed_by_id = now, actor.id
     item.updated_at = now
     db.session.flush()
-    audit.record(actor, action, item.meeting, organization_id=item.meeting.organization_id,
-                 before=before, after={"item": item.id, "status": status.value, "evidence": note})
+    _audit(actor, action, item, before=before,
+           after={"item": item.id, "status": status.value, "evidence": note})
 
 
-def _check_fields(branch: Organization, meeting: Meeting, text: str, owner_id: int | None,
-                  due_on: date | None, now: datetime) -> Person:
+def item_branch(item: ActionItem) -> Organization:
+    """The branch that carries the item out (whose people may own it)."""
+    return branch_of(item.meeting) if item.meeting is not None else item.finding.branch
+
+
+def raised_on(item: ActionItem) -> date:
+    """The day of its source (the meeting, or the visit): no 整改时限 before it."""
+    return local_date(item.meeting.starts_at) if item.meeting is not None else item.finding.visit.visited_on
+
+
+def _audit(actor: Person, action: str, item: ActionItem, *, before: dict | None, after: dict) -> None:
+    """On the meeting's trail, or the visit's, where the item came from."""
+    if item.meeting is not None:
+        audit.record(actor, action, item.meeting, organization_id=item.meeting.organization_id,
+                     before=before, after=after)
+    else:
+        audit.record(actor, action, item.finding.visit, organization_id=item.organization_id,
+                     before=before, after=after)
+
+
+def _check_fields(branch: Organization, since: date, text: str, owner_id: int | None,
+                  due_on: date | None, now: datetime, source_is_meeting: bool = True) -> Person:
     """Validate text, owner and due date; return the owner or raise ActionError."""
-    problems = rules.check_item(text, due_on, meeting_day=local_date(meeting.starts_at),
-                                today=local_date(now))
+    too_early = rules.EARLIER_THAN_MEETING if source_is_meeting else rules.EARLIER_THAN_VISIT
+    problems = rules.check_item(text, due_on, meeting_day=since, today=local_date(now), too_early=too_early)
     errors = [(p.field, _(p.message, **p.params)) for p in problems]
     people = {p.id: p for p in scheduling.branch_people(branch)}
     if owner_id is None:

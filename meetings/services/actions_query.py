@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from meetings.domain import actions as rules
 from meetings.domain.scheduling import BEIJING
 from meetings.domain.terms import ActionStatus
 from meetings.extensions import db
-from meetings.models import ActionItem, Meeting, Organization, Person
+from meetings.models import ActionItem, Meeting, Organization, Person, Visit, VisitFinding
 
 RECENTLY_CLOSED = timedelta(days=90)
 
@@ -30,7 +30,11 @@ class BranchActions:
 
 def _with_details(query):
     return query.options(joinedload(ActionItem.owner),
-                         joinedload(ActionItem.meeting).joinedload(Meeting.organization))
+                         joinedload(ActionItem.meeting).joinedload(Meeting.organization),
+                         # what the policy reads to say whether its 督导记录 may be opened
+                         joinedload(ActionItem.finding).joinedload(VisitFinding.visit).options(
+                             joinedload(Visit.organization),
+                             selectinload(Visit.findings).joinedload(VisitFinding.branch)))
 
 
 def for_meeting(meeting: Meeting) -> list[ActionItem]:

@@ -24,6 +24,7 @@ from meetings.domain.terms import (
     Rsvp,
     TransferStatus,
 )
+from meetings.domain.visits import Checked, VisitKind
 
 PAIRS = [
     (OrgKind.COMMITTEE, _l("机关工委")),
@@ -114,6 +115,15 @@ PAIRS = [
     (NoticeState.RESOLVED, _l("已解决")),
     (ReplyKind.ARRANGED, _l("已安排")),
     (ReplyKind.EXPLAINED, _l("情况说明")),
+    (VisitKind.ON_SITE, _l("实地督导")),
+    (VisitKind.DESK, _l("查阅检查")),
+    (VisitKind.TALK, _l("座谈了解")),
+    (Checked.MEETINGS, _l("三会一课等会议开展情况")),
+    (Checked.MINUTES, _l("会议记录")),
+    (Checked.LEDGERS, _l("党建工作台账")),
+    (Checked.ATTENDANCE, _l("签到与考勤")),
+    (Checked.ACTIONS, _l("整改落实情况")),
+    (Checked.OTHER, _l("其他")),
 ]
 
 
@@ -140,6 +150,8 @@ def options(pairs) -> list[SelectChoice]:
 # What each audit action means, for the 变更记录 lists.
 ACTIONS = {
     "notice.send": _l("发送催办"),
+    "visit.record": _l("记录督导"),
+    "visit.finding": _l("记录督导发现的问题"),
     "notice.reply": _l("答复催办"),
     "org.create": _l("新建组织"),
     "org.rename": _l("重命名"),

@@ -13,6 +13,6 @@ MODULES = sorted(f"bench.{p.stem}" for p in (ROOT / "bench").glob("*.py") if p.s
 
 @pytest.mark.parametrize("module", MODULES)
 def test_imports_alone(module):
-    done = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -26,6 +26,7 @@ class ItemRow:
     overdue: bool
     may_close: bool
     may_manage: bool
+    source_visible: bool = True  # a link to its meeting or visit would open (not a 403)
 
     @property
     def is_open(self) -> bool:
@@ -35,21 +36,34 @@ class ItemRow:
 def rows(items: list[ActionItem], person: Person, today: date) -> list[ItemRow]:
     """Rows for the items ``person`` may see."""
     return [ItemRow(i, rules.is_overdue(i.due_on, i.status, today), can(person, Action.CLOSE_ACTION, i),
-                    can(person, Action.RECORD_MEETING, i))
+                    can(person, Action.RECORD_MEETING, i), source_visible(person, i))
             for i in items if can(person, Action.VIEW_MEETINGS, i)]
+
+
+def source_visible(person: Person, item: ActionItem) -> bool:
+    """Whether the person may open where the item came from: its meeting, or its 督导记录."""
+    if item.meeting is not None:
+        return can(person, Action.VIEW_MEETINGS, item.meeting)
+    return can(person, Action.VIEW_VISIT, item.finding.visit)
 
 
 def owner_choices(meeting: Meeting) -> list[SelectChoice]:
     """责任人 options: the people of the meeting's branch (a party group's meeting: its branch)."""
-    people = scheduling.branch_people(actions.branch_of(meeting))
+    return owner_choices_of(actions.branch_of(meeting))
+
+
+def owner_choices_of(branch: Organization) -> list[SelectChoice]:
+    """责任人 options: the people of the branch."""
+    people = scheduling.branch_people(branch)
     return [SelectChoice("", _l("请选择")), *(SelectChoice(str(p.id), p.name) for p in people)]
 
 
-def item_form(meeting: Meeting, item: ActionItem | None = None) -> ActionItemForm:
+def item_form(meeting: Meeting | None, item: ActionItem | None = None) -> ActionItemForm:
     """The raise/change form (posted values, else the item's) with the branch's people as owners."""
     # Prefixed ids ("action-text"): the meeting page holds other forms' fields too.
     form = ActionItemForm(obj=item, prefix="action")
-    form.owner_id.choices = owner_choices(meeting)
+    branch = actions.branch_of(meeting) if meeting is not None else actions.item_branch(item)
+    form.owner_id.choices = owner_choices_of(branch)
     return form
 
 

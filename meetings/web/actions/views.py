@@ -12,7 +12,7 @@ from meetings.domain.scheduling import local_date
 from meetings.domain.terms import ActionStatus
 from meetings.extensions import db
 from meetings.models import ActionItem, Meeting, Organization, utcnow
-from meetings.policy import Action, can
+from meetings.policy import Action
 from meetings.services import actions, actions_query
 from meetings.web.actions import bp, panel
 from meetings.web.actions.forms import CancelForm, CloseForm
@@ -49,7 +49,7 @@ def edit(item_id: int):
             current_user, item, text=form.text.data, owner_id=form.owner_id.data,
             due_on=form.due_on.data, now=utcnow())):
         flash(_("已保存整改事项的修改。"), "success")
-        return redirect(_meeting_url(item.meeting_id))
+        return redirect(_source_url(item))
     return render_template("actions/form.html", form=form, meeting=item.meeting, item=item,
                            branch_id=item.organization_id)
 
@@ -68,7 +68,7 @@ def close(item_id: int):
     today = local_date(utcnow())
     return render_template("actions/close.html", item=item, form=form, next=request.values.get("next", ""),
                            overdue=rules.is_overdue(item.due_on, item.status, today),
-                           may_view_meeting=can(current_user, Action.VIEW_MEETINGS, item.meeting))
+                           source_visible=panel.source_visible(current_user, item))
 
 
 @bp.route("/actions/<int:item_id>/cancel", methods=["POST"])
@@ -152,6 +152,13 @@ def _back(item: ActionItem) -> str:
     target = request.values.get("next")
     if target:
         return safe_next(target)
-    if can(current_user, Action.VIEW_MEETINGS, item.meeting):
-        return _meeting_url(item.meeting_id)
+    if panel.source_visible(current_user, item):
+        return _source_url(item)
     return url_for("main.home")
+
+
+def _source_url(item: ActionItem) -> str:
+    """The meeting's 整改事项, or the 督导记录's finding, the item came from."""
+    if item.meeting_id is not None:
+        return _meeting_url(item.meeting_id)
+    return url_for("supervision.visit", visit_id=item.finding.visit_id, _anchor=f"finding-{item.finding_id}")

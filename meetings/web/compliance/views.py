@@ -42,7 +42,8 @@ def index():
         found = compliance_branch.report(org, query.span, query.now, query.type_id, as_of=query.past)
         # 催办 acts on today's record: from a past as-of view there is nothing to remind of.
         may_notice = not query.past and can(current_user, Action.SEND_NOTICE, org)
-        return render_template("compliance/branch.html", report=found, may_notice=may_notice, **common)
+        return render_template("compliance/branch.html", report=found, may_notice=may_notice,
+                               may_visit=can(current_user, Action.RECORD_VISIT, org), **common)
     board = compliance.dashboard(org, query.span, query.now, type_id=query.type_id,
                                  only_missed=query.only_missed, as_of=query.past)
     return render_template("compliance/dashboard.html", board=board, **common)

@@ -32,6 +32,8 @@ def nav_items_for(person) -> list[NavItem]:
         items.append(NavItem(_l("督导工作台"), url_for("supervision.index")))
     if overseer or answerable_branches(person):  # and the secretaries the notices go to
         items.append(NavItem(_l("催办"), url_for("supervision.notices_list")))
+    if overseer:
+        items.append(NavItem(_l("督导记录"), url_for("supervision.visits_list")))
     if scope_roots(person, Action.VIEW_COMPLIANCE):  # admins, liaisons, secretaries
         items.append(NavItem(_l("考核"), url_for("compliance.index")))
         items.append(NavItem(_l("专项行动"), url_for("campaigns.index")))
