@@ -270,8 +270,9 @@ def _can_on_visit(person: Person, action: Action, visit: Visit) -> bool:
         return False
     if _can_on_org(person, Action.VIEW_OVERSIGHT, visit.organization):
         return True
-    named = [visit.organization] + [f.branch for f in visit.findings]
-    return any(Role.SECRETARY in roles_over(person, unit) for unit in named)
+    if Role.SECRETARY in roles_over(person, visit.organization):
+        return True
+    return any(Role.SECRETARY in roles_over(person, f.branch) for f in visit.findings)  # read only now
 
 
 def _can_on_campaign(person: Person, action: Action, campaign: Campaign) -> bool:

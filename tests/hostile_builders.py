@@ -38,6 +38,7 @@ from tests.campaign_builders import make_campaign
 from tests.fixed_time import pinned_now
 from tests.meeting_builders import make_meeting, make_started_meeting, type_id
 from tests.unit.xss_corpus import HTML_TAGS, MARKDOWN
+from tests.visit_builders import make_visit
 
 TEMPLATE = "《{{7*7}}》"  # shown as typed, never as 《49》
 EVALUATED = "《49》"
@@ -84,6 +85,7 @@ class Hostile:
     attachment: object = None
     campaign: object = None
     notice: object = None
+    visit: object = None
     requirement: object = None
     token: object = None
     group: object = None
@@ -176,6 +178,10 @@ def _settings(h: Hostile, now) -> None:
     [h.notice] = notices.send(w["admin"], [w.a1], h.long("notice.text"), local_date(now) + timedelta(days=7),
                               now, span=last_year)
     notices.reply(w["secretary"], h.notice, ReplyKind.EXPLAINED, h.long("notice.reply"), None, now)
+    h.visit = make_visit(w, now, summary=h.long("visit.summary"), finding=h.long("visit.finding")[:1000])
+    finding = h.visit.findings[0]
+    actions.raise_from_finding(w["liaison"], finding, text=h.short("finding.item", 500),
+                               owner_id=w["member"].id, due_on=local_date(now) + timedelta(days=7), now=now)
 
 
 def make_hostile_world() -> Hostile:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from meetings.domain import actions as rules
 from meetings.domain.scheduling import BEIJING
@@ -31,10 +31,9 @@ class BranchActions:
 def _with_details(query):
     return query.options(joinedload(ActionItem.owner),
                          joinedload(ActionItem.meeting).joinedload(Meeting.organization),
-                         # what the policy reads to say whether its 督导记录 may be opened
-                         joinedload(ActionItem.finding).joinedload(VisitFinding.visit).options(
-                             joinedload(Visit.organization),
-                             selectinload(Visit.findings).joinedload(VisitFinding.branch)))
+                         # what the policy reads first to say whether its 督导记录 may be opened
+                         joinedload(ActionItem.finding).joinedload(VisitFinding.visit)
+                         .joinedload(Visit.organization))
 
 
 def for_meeting(meeting: Meeting) -> list[ActionItem]:

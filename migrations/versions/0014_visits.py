@@ -66,7 +66,7 @@ def upgrade():
 def downgrade():
     op.execute("DELETE FROM action_item WHERE meeting_id IS NULL")  # findings' items go with them
     with op.batch_alter_table('action_item', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_action_item_one_source', type_='check')
+        batch_op.drop_constraint(op.f('ck_action_item_one_source'), type_='check')
         batch_op.drop_constraint(batch_op.f('uq_action_item_finding_id'), type_='unique')
         batch_op.drop_constraint(batch_op.f('fk_action_item_finding_id_visit_finding'), type_='foreignkey')
         batch_op.drop_column('finding_id')

@@ -39,7 +39,8 @@ HIDDEN_FROM_OUTSIDERS = frozenset({
     "roster.import_confirm", "roster.import_preview", "roster.import_template",
     "roster.import_upload", "roster.officers", "roster.remove_seat", "roster.revoke_role",
     "roster.seat", "roster.person", "roster.edit", "roster.set_status", "roster.transfer",
-    "supervision.notice", "supervision.reply",
+    "supervision.notice", "supervision.reply", "supervision.visit", "supervision.visit_print",
+    "supervision.add_finding", "supervision.finding_action",
 })
 
 
@@ -164,6 +165,18 @@ MATRIX: dict[str, tuple[str, dict]] = {
     "supervision.notice": ("GET", {("admin", "liaison", "secretary"): OK, ("recorder", "member"): NOT_FOUND}),
     "supervision.reply": ("POST", {("admin", "liaison"): DENIED, "secretary": 422,
                                    ("recorder", "member"): NOT_FOUND}),
+    # 督导记录: overseers record and read (their scope); a visit to a1 is read by a1's secretary
+    # too, who writes nothing in it (403: they may see it); the empty forms are 422.
+    "supervision.visits_list": ("GET", {("admin", "outside_admin", "liaison", "secretary",
+                                         "other_secretary"): OK}),
+    "supervision.new_visit": ("GET", {("admin", "outside_admin", "liaison"): OK}),
+    "supervision.visit": ("GET", {("admin", "liaison", "secretary"): OK, ("recorder", "member"): NOT_FOUND}),
+    "supervision.visit_print": ("GET", {("admin", "liaison", "secretary"): OK,
+                                        ("recorder", "member"): NOT_FOUND}),
+    "supervision.add_finding": ("POST", {("admin", "liaison"): 422, "secretary": DENIED,
+                                         ("recorder", "member"): NOT_FOUND}),
+    "supervision.finding_action": ("POST", {("admin", "liaison"): 422, "secretary": DENIED,
+                                            ("recorder", "member"): NOT_FOUND}),
     "audit.index": ("GET", {("admin", "outside_admin"): OK}),  # each admin, their scope's trail
     # The one mail relay serves the whole tree: its queue is the root admin's.
     "mail.index": ("GET", {"admin": OK}),

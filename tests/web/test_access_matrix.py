@@ -33,6 +33,7 @@ from tests.builders import PASSWORD, add_outside_admin, make_person, make_sign_i
 from tests.campaign_builders import make_campaign
 from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import held_meeting_with_final_minutes, make_meeting, type_id
+from tests.visit_builders import make_visit
 from tests.web.access_table import MATRIX, OK, ROLES, To, expected
 
 # Committee roles live above the branch: these take the party committee 党委A as org_id.
@@ -67,7 +68,8 @@ def _url_args(world, rule) -> dict:
               "type_id": type_id("theme_day"), "item_id": world.item.id,
               "attachment_id": world.attachment.id, "campaign_id": world.campaign.id,
               "requirement_id": world.theme_day_rule.id, "period_key": "2026-05", "fmt": "xlsx",
-              "token_id": world.api_token.id, "sign_in_id": world.sign_in.id, "notice_id": world.notice.id}
+              "token_id": world.api_token.id, "sign_in_id": world.sign_in.id, "notice_id": world.notice.id,
+              "visit_id": world.visit.id, "finding_id": world.visit.findings[0].id}
     if rule.endpoint in UNIT_ROLE_ENDPOINTS:
         values["org_id"] = world.pc_a.id  # committee roles live above the branch
     if rule.endpoint in RECORD_ENDPOINTS:
@@ -114,6 +116,7 @@ def matrix_world(world, app, tmp_path, monkeypatch):
     last_year = Period(PeriodKind.YEAR, local_date(now).year - 1)  # whatever a1 owes from it
     [world.notice] = notices.send(world["admin"], [world.a1], "请落实。", local_date(now) + timedelta(days=7),
                                   now, span=last_year)
+    world.visit = make_visit(world, now)
     db.session.commit()
     return world
 

@@ -27,6 +27,7 @@ from tests.builders import roster_xlsx as xlsx
 from tests.campaign_builders import make_campaign
 from tests.fixed_time import TEST_NOW
 from tests.meeting_builders import make_meeting, type_id
+from tests.visit_builders import make_visit
 
 RAW_SCRIPT = "<script>alert(1)</script>"
 HOSTILE = {
@@ -215,6 +216,7 @@ def hostile_world(world):
     last_year = Period(PeriodKind.YEAR, local_date(now).year - 1)  # whatever a1 owes from it
     [world.notice] = notices.send(world["admin"], [world.a1], "请落实。", local_date(now) + timedelta(days=7),
                                   now, span=last_year)
+    world.visit = make_visit(world, now)
     db.session.commit()
     return world
 
@@ -224,6 +226,7 @@ def hostile_world(world):
 # Where the forms of POST-only endpoints live (endpoint → endpoint of the page showing them).
 HOSTS = {
     "supervision.reply": "supervision.notice",
+    "supervision.add_finding": "supervision.visit", "supervision.finding_action": "supervision.visit",
     "main.set_language": "main.home", "auth.logout": "main.home",
     "orgs.deactivate": "orgs.show", "orgs.reactivate": "orgs.show",
     "orgs.grant_role": "orgs.roles", "orgs.create_officer": "orgs.roles",
@@ -270,7 +273,9 @@ def _url_values(world, endpoint: str) -> dict:
             "period_key": "2026-05", "fmt": "csv",
             "token_id": world.api_token.id if hasattr(world, "api_token") else MISSING,
             "sign_in_id": world.sign_in.id if hasattr(world, "sign_in") else MISSING,
-            "notice_id": world.notice.id if hasattr(world, "notice") else MISSING}
+            "notice_id": world.notice.id if hasattr(world, "notice") else MISSING,
+            "visit_id": world.visit.id if hasattr(world, "visit") else MISSING,
+            "finding_id": world.visit.findings[0].id if hasattr(world, "visit") else MISSING}
 
 
 def _url(app, world, endpoint: str, **override) -> str:

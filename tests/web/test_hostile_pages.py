@@ -88,6 +88,7 @@ def _values(h) -> dict[str, list]:
         "attachment_id": [h.attachment.id], "campaign_id": [h.campaign.id],
         "requirement_id": [h.requirement.id], "type_id": [type_id("theme_day")],
         "fmt": ["csv", "xlsx"], "year": [local_date(h.held.starts_at).year], "notice_id": [h.notice.id],
+        "visit_id": [h.visit.id], "finding_id": [h.visit.findings[0].id],
     }
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import OrgKind
 from meetings.extensions import db
-from meetings.models import ActionItem, Meeting, Organization, Person
+from meetings.models import ActionItem, Meeting, Organization, Person, Visit
 from meetings.services import actions
 from tests.fixed_time import TEST_NOW
 
@@ -22,8 +22,9 @@ def demo(shared_demo, ctx):
     person = db.session.scalar(sa.select(Person).where(Person.login == "member"))
     meeting = db.session.scalar(sa.select(Meeting).where(Meeting.organization_id == branch.id)
                                 .order_by(Meeting.id).limit(1))
+    visit = db.session.scalar(sa.select(Visit).where(Visit.organization_id == branch.id))
     ids = {"branch": branch.id, "root": root.id, "pc": branch.parent_id, "person": person.id,
-           "meeting": meeting.id, "item": _action_items(meeting, person)[0].id}
+           "meeting": meeting.id, "item": _action_items(meeting, person)[0].id, "visit": visit.id}
     db.session.remove()
     return ids
 
@@ -56,7 +57,8 @@ def pages(d: dict) -> list[str]:
             "/calendar", f"/meetings/{d['meeting']}.ics", "/meeting-types/",
             "/compliance", f"/compliance?org={d['root']}", f"/compliance?org={d['pc']}",
             f"/compliance?org={d['branch']}", f"/compliance?org={d['pc']}&period=2026-Q2&only=missed",
-            "/compliance/absences", "/requirements", "/campaigns", "/audit", "/account/tokens"]
+            "/compliance/absences", "/requirements", "/campaigns", "/audit", "/account/tokens",
+            "/visits", f"/visits/{d['visit']}", f"/visits/{d['visit']}/print", "/worklist", "/notices"]
 
 
 @pytest.mark.shares_demo

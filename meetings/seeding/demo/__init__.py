@@ -21,6 +21,7 @@ from meetings.seeding.demo import mail as demo_mail
 from meetings.seeding.demo import meetings as demo_meetings
 from meetings.seeding.demo import notices as demo_notices
 from meetings.seeding.demo import replies as demo_replies
+from meetings.seeding.demo import visits as demo_visits
 from meetings.services import accounts, api_tokens, history, orgs, overview, roster
 from meetings.services.roster import MemberFields
 
@@ -85,6 +86,7 @@ def seed_demo(password: str = data.DEFAULT_PASSWORD, today: date | None = None,
         if branch is not None:
             demo_replies.answer_in_calendars(branch, now)
         demo_notices.seed_notices(root, now)
+        demo_visits.seed_visits(now)
         demo_history.date_the_record(root)
     return result
 

@@ -53,7 +53,7 @@ def _resolved_one(branches: list[Organization], owing, now: datetime) -> int:
     """A notice of minutes past the wait, then the branch's secretary finalizes them: 已解决."""
     for branch in branches:
         waiting = [i for i in owing[branch.id] if i.subject.kind == SubjectKind.MINUTES]
-        secretary = _secretary(branch)
+        secretary = secretary_of(branch)
         meeting = db.session.get(Meeting, waiting[0].subject.object_id) if waiting else None
         if meeting is None or secretary is None or meeting.attendance_recorded_at is None:
             continue
@@ -77,19 +77,19 @@ def _oversees(person: Person, branch: Organization) -> bool:
     return any(branch.is_within(r.organization) for r in person.roles if r.role == Role.LIAISON)
 
 
-def _secretary(branch: Organization) -> Person | None:
+def secretary_of(branch: Organization) -> Person | None:
     return db.session.scalar(sa.select(Person).join(RoleAssignment, RoleAssignment.person_id == Person.id)
                              .where(RoleAssignment.organization_id == branch.id,
                                     RoleAssignment.role == Role.SECRETARY).limit(1))
 
 
 def _read(notice: Notice, when: datetime) -> None:
-    reader = _secretary(notice.branch)
+    reader = secretary_of(notice.branch)
     notice.read_at, notice.read_by_id = when, reader.id if reader else None
 
 
 def _answer(notice: Notice, when: datetime) -> None:
-    secretary = _secretary(notice.branch)
+    secretary = secretary_of(notice.branch)
     if secretary is not None:
         notices.reply(secretary, notice, ReplyKind.EXPLAINED,
                       "支部书记外出学习，已明确由组织委员牵头，下周内补开并完成记录定稿。", None, when)

@@ -36,7 +36,10 @@ class ItemRow:
 def rows(items: list[ActionItem], person: Person, today: date) -> list[ItemRow]:
     """Rows for the items ``person`` may see."""
     return [ItemRow(i, rules.is_overdue(i.due_on, i.status, today), can(person, Action.CLOSE_ACTION, i),
-                    can(person, Action.RECORD_MEETING, i), source_visible(person, i))
+                    can(person, Action.RECORD_MEETING, i),
+                    # lists link every meeting, as they always did (asking would read each one's
+                    # invitations); a visit is asked about, its findings being loaded with it
+                    i.meeting is not None or source_visible(person, i))
             for i in items if can(person, Action.VIEW_MEETINGS, i)]
 
 

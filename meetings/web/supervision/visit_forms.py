@@ -8,12 +8,19 @@ from meetings.web.actions.forms import ActionItemForm
 from meetings.web.forms import Form, OwnParseMessage, optional_int
 from meetings.web.labels import choices
 from meetings.web.meetings.forms import CheckboxList
+from meetings.web.util import MAX_ID
 
 DATE_MESSAGE = _l("请输入有效的日期，例如 2026-07-01。")
 
 
 class VisitDateField(OwnParseMessage, DateField):
     parse_message = DATE_MESSAGE
+
+
+def _branch_id(value) -> int | None:
+    """An id the database can hold, or None (which the service refuses with its message)."""
+    number = optional_int(value)
+    return number if number is None or 0 < number <= MAX_ID else None
 
 
 class BranchField(OwnParseMessage, SelectField):
@@ -31,7 +38,7 @@ class VisitForm(Form):
 
 
 class FindingForm(Form):
-    branch_id = BranchField(_l("涉及党支部"), coerce=optional_int, validate_choice=False)
+    branch_id = BranchField(_l("涉及党支部"), coerce=_branch_id, validate_choice=False)
     text = TextAreaField(_l("发现的问题"))
 
 
