@@ -37,8 +37,8 @@ def visited(client, auth, world):
     sign_in(auth, "liaison")
     assert record(client, world.a2).status_code == 302
     visit = visits()[-1]
-    answer = client.post(f"/visits/{visit.id}/findings", data={"branch_id": str(world.a2.id),
-                                                                "text": "2026年第三季度党课无记录。"})
+    answer = client.post(f"/visits/{visit.id}/findings", data={"finding-branch_id": str(world.a2.id),
+                                                                "finding-text": "2026年第三季度党课无记录。"})
     assert answer.status_code == 302
     db.session.expire_all()
     world.visit = db.session.get(Visit, visit.id)
@@ -106,9 +106,9 @@ def test_branch_people_record_no_visits(client, auth, world, login):
 
 def test_a_finding_must_name_a_branch_of_the_visited_unit(client, auth, visited):
     url = f"/visits/{visited.visit.id}/findings"
-    outside = client.post(url, data={"branch_id": str(visited.a1.id), "text": "问题"})
+    outside = client.post(url, data={"finding-branch_id": str(visited.a1.id), "finding-text": "问题"})
     assert outside.status_code == 422 and "请选择被督导单位内的党支部" in outside.get_data(as_text=True)
-    empty = client.post(url, data={"branch_id": str(visited.a2.id), "text": ""})
+    empty = client.post(url, data={"finding-branch_id": str(visited.a2.id), "finding-text": ""})
     assert empty.status_code == 422 and "请填写发现的问题" in empty.get_data(as_text=True)
     assert len(db.session.scalars(sa.select(VisitFinding)).all()) == 1
 
@@ -120,8 +120,10 @@ def test_a_visit_to_a_party_committee_names_findings_of_its_branches(client, aut
     page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
     assert "办公室党支部" in page and "规划处党支部" in page
     url = f"/visits/{visit.id}/findings"
-    assert client.post(url, data={"branch_id": str(world.a1.id), "text": "台账不全。"}).status_code == 302
-    assert client.post(url, data={"branch_id": str(world.b1.id), "text": "x"}).status_code == 422
+
+    def note(branch, text):
+        return client.post(url, data={"finding-branch_id": str(branch.id), "finding-text": text}).status_code
+    assert note(world.a1, "台账不全。") == 302 and note(world.b1, "x") == 422
     sign_in(auth, "secretary")  # 办公室党支部's: a finding names the branch, so its secretary reads it
     assert "台账不全。" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
     sign_in(auth, "other_secretary")  # 规划处: nothing about them
@@ -184,7 +186,8 @@ def test_who_reads_a_visit_record(client, auth, visited, login, status):
 def test_branch_people_write_nothing_in_a_visit_record(client, auth, visited, login):
     sign_in(auth, login)
     url = f"/visits/{visited.visit.id}/findings"
-    assert client.post(url, data={"branch_id": str(visited.a2.id), "text": "x"}).status_code in (403, 404)
+    answer = client.post(url, data={"finding-branch_id": str(visited.a2.id), "finding-text": "x"})
+    assert answer.status_code in (403, 404)
     prefix = f"f{visited.finding.id}-"
     answer = client.post(f"/visits/findings/{visited.finding.id}/action", data={
         prefix + "text": "x", prefix + "owner_id": str(visited["other_secretary"].id),

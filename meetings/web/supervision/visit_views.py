@@ -118,7 +118,7 @@ def _units() -> list[Organization]:
 def visit(visit_id: int):
     found = load_or_404(Visit, visit_id)
     authorize(current_user, Action.VIEW_VISIT, found)
-    return _show(found, FindingForm(), None)
+    return _show(found, FindingForm(prefix="finding"), None)
 
 
 @bp.route("/visits/<int:visit_id>/print")
@@ -135,7 +135,7 @@ def visit_print(visit_id: int):
 def add_finding(visit_id: int):
     found = load_or_404(Visit, visit_id)
     authorize(current_user, Action.RECORD_VISIT, found)
-    form = FindingForm()
+    form = FindingForm(prefix="finding")
     if form.validate_on_submit():
         branch = db.session.get(Organization, form.branch_id.data) if form.branch_id.data else None
         try:
@@ -174,7 +174,7 @@ def finding_action(finding_id: int):
             flash(_("已列为 %(branch)s 的整改事项。", branch=finding.branch.name), "success")
             anchor = f"finding-{finding.id}"
             return redirect(url_for("supervision.visit", visit_id=finding.visit_id, _anchor=anchor))
-    return _show(finding.visit, FindingForm(), (finding.id, form)), 422
+    return _show(finding.visit, FindingForm(prefix="finding"), (finding.id, form)), 422
 
 
 def _show(found: Visit, finding_form: FindingForm, failed: tuple[int, FindingActionForm] | None):
