@@ -163,8 +163,9 @@ def reply(person: Person, notice: Notice, kind: ReplyKind, text: str, meeting_id
         raise NoticeError(_l("答复不超过 %(n)s 个字。", n=MAX_TEXT), "text")
     meeting = None
     if kind == ReplyKind.ARRANGED:
-        allowed = {m.id for m in meetings_to_link(notice, now, limit=None)}
-        meeting = db.session.get(Meeting, meeting_id) if meeting_id in allowed else None
+        meeting = None
+        if meeting_id and 0 < meeting_id < 2**31:  # an id the database can hold
+            meeting = db.session.scalar(_linkable(notice, now).where(Meeting.id == meeting_id))
         if meeting is None:
             raise NoticeError(_l("请选择本支部为所催办事项安排的会议（类型相符、未取消）。"), "meeting_id")
     elif not text:
@@ -204,19 +205,21 @@ def earlier_replies(notice: Notice) -> list[EarlierReply]:
     return earlier
 
 
-def meetings_to_link(notice: Notice, now: datetime, limit: int | None = 30) -> list[Meeting]:
+def meetings_to_link(notice: Notice, now: datetime, limit: int = 30) -> list[Meeting]:
     """The branch's meetings a 已安排 reply may point at: not cancelled, from the notice on,
     and of a type the notice asks for (or the meeting whose minutes it names)."""
+    return list(db.session.scalars(_linkable(notice, now).order_by(Meeting.starts_at).limit(limit)))
+
+
+def _linkable(notice: Notice, now: datetime) -> sa.Select:
     since = min(notice.sent_at, now)
     type_ids, meeting_ids = _answering(notice)
     of_type = sa.select(meeting_meeting_type.c.meeting_id).where(
         meeting_meeting_type.c.meeting_type_id.in_(type_ids))
-    return list(db.session.scalars(
-        sa.select(Meeting).where(Meeting.organization_id == notice.branch_id,
-                                 Meeting.status != MeetingStatus.CANCELLED,
-                                 sa.or_(sa.and_(Meeting.starts_at >= since, Meeting.id.in_(of_type)),
-                                        Meeting.id.in_(meeting_ids), Meeting.id == notice.reply_meeting_id))
-        .order_by(Meeting.starts_at).limit(limit)))
+    return sa.select(Meeting).where(
+        Meeting.organization_id == notice.branch_id, Meeting.status != MeetingStatus.CANCELLED,
+        sa.or_(sa.and_(Meeting.starts_at >= since, Meeting.id.in_(of_type)),
+               Meeting.id.in_(meeting_ids), Meeting.id == notice.reply_meeting_id))
 
 
 def _answering(notice: Notice) -> tuple[set[int], set[int]]:

@@ -17,11 +17,12 @@ from sqlalchemy.orm import selectinload
 from meetings.domain import visits as rules
 from meetings.domain.actions import clean
 from meetings.domain.scheduling import local_date
-from meetings.domain.terms import OrgKind, Role
+from meetings.domain.terms import OrgKind
 from meetings.extensions import db
 from meetings.models import ActionItem, Organization, Person, Visit, VisitFinding
 from meetings.policy import Action, can, scope_roots
 from meetings.services import audit, locks
+from meetings.services.supervision.notices_query import answerable_branches
 
 PER_PAGE = 50
 
@@ -99,7 +100,7 @@ def visible(person: Person, filters: Filters) -> sa.Select | None:
         ids = sa.select(Organization.id).where(sa.or_(*[Organization.in_subtree(r) for r in roots]))
         query = query.where(Visit.organization_id.in_(ids))
     else:
-        mine = secretary_branch_ids(person)
+        mine = [b.id for b in answerable_branches(person)]  # the branches they are 书记 of
         if not mine:
             return None
         named = sa.select(VisitFinding.visit_id).where(VisitFinding.branch_id.in_(mine))
@@ -114,12 +115,6 @@ def visible(person: Person, filters: Filters) -> sa.Select | None:
         query = query.where(Visit.visited_on >= date(filters.year, 1, 1),
                             Visit.visited_on <= date(filters.year, 12, 31))
     return query.order_by(Visit.visited_on.desc(), Visit.id.desc())
-
-
-def secretary_branch_ids(person: Person) -> list[int]:
-    """The branches the person is secretary (书记) of: theirs to read visits about."""
-    return [r.organization_id for r in person.roles if r.role == Role.SECRETARY
-            and r.organization.is_active and r.organization.kind == OrgKind.BRANCH]
 
 
 def open_items(visit: Visit) -> list[ActionItem]:
