@@ -254,3 +254,17 @@ def test_two_liaisons_raising_the_same_finding_at_once_make_one_item(app, client
     assert sorted(status for status, _ in answers) == [302, 422]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ActionItem)) == 1
+
+
+def test_the_list_is_paged_fifty_at_a_time(client, auth, world):
+    from meetings.domain.visits import VisitKind
+    from meetings.services.supervision import visits as service
+    for n in range(51):
+        service.record_visit(world["liaison"], world.a2, visited_on=TODAY - timedelta(days=n),
+                             kind=VisitKind.DESK, checked=["minutes"], summary=f"第{n}次", now=TEST_NOW)
+    db.session.commit()
+    sign_in(auth, "liaison")
+    first = client.get("/visits").get_data(as_text=True)
+    assert first.count('class="when"') == 50 and "第 1 / 2 页，共 51 个" in first
+    last = client.get("/visits?page=2").get_data(as_text=True)
+    assert last.count('class="when"') == 1 and "第 2 / 2 页" in last

@@ -5,6 +5,7 @@ service → commit once → redirect.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,7 +13,7 @@ from flask_login import current_user, login_required
 from meetings.domain.scheduling import local_date
 from meetings.domain.terms import OrgKind
 from meetings.domain.visits import Checked
-from meetings.domain.worklist import page_of
+from meetings.domain.worklist import Page
 from meetings.extensions import db
 from meetings.models import Organization, Visit, VisitFinding, utcnow
 from meetings.policy import Action, can, scope_roots
@@ -40,11 +41,19 @@ def visits_list():
         abort(403)
     if filters.org_id is not None:
         authorize(current_user, Action.VIEW_ORG, load_or_404(Organization, filters.org_id))
-    found = list(db.session.scalars(query))
-    page = page_of(found, _page(request.args.get("page", "")), visits.PER_PAGE)
+    page = _one_page(query, _page(request.args.get("page", "")))
     return render_template("supervision/visits.html", page=page, filters=filters,
                            may_record=bool(scope_roots(current_user, Action.RECORD_VISIT)),
                            today=local_date(utcnow()))
+
+
+def _one_page(query, number: int) -> Page:
+    """One page of the visits, counted and cut in SQL (a committee's years of records)."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // visits.PER_PAGE))
+    number = min(max(number, 1), pages)
+    rows = list(db.session.scalars(query.offset((number - 1) * visits.PER_PAGE).limit(visits.PER_PAGE)))
+    return Page(rows, number, pages, total, visits.PER_PAGE)
 
 
 def _year(raw: str) -> int | None:
