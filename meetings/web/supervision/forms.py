@@ -33,6 +33,7 @@ class NoticeForm(Form):
 class ReplyForm(Form):
     kind = RadioField(_l("答复"), choices=options([(ReplyKind.ARRANGED.value, _l("已安排（关联会议）")),
                                                   (ReplyKind.EXPLAINED.value, _l("情况说明"))]),
+                      render_kw={"class": "checks"},
                       validators=[InputRequired(_l("请选择答复方式。"))])
     meeting_id = ChoiceField(_l("关联的会议"), coerce=optional_int, validate_choice=False)
     text = TextAreaField(_l("说明"))

@@ -31,9 +31,10 @@ class BranchField(OwnParseMessage, SelectField):
 
 class VisitForm(Form):
     kind = RadioField(_l("督导方式"), choices=choices(VisitKind), default=VisitKind.ON_SITE.value,
-                      validators=[InputRequired(_l("请选择督导方式。"))])
+                      render_kw={"class": "checks"}, validators=[InputRequired(_l("请选择督导方式。"))])
     visited_on = VisitDateField(_l("督导日期"), validators=[InputRequired(DATE_MESSAGE)])
-    checked = CheckboxList(_l("督导内容"), choices=choices(Checked), validate_choice=False)
+    checked = CheckboxList(_l("督导内容"), choices=choices(Checked), validate_choice=False,
+                           render_kw={"class": "checks"})
     summary = TextAreaField(_l("督导情况"))
 
 
